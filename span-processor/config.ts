@@ -11,12 +11,12 @@ const fieldRuleSchema = z.object({
   /** Field names (any case or separator style: `firstName`, `first_name`, `first-name` are one). */
   names: z.array(z.string().min(1)).default([]),
   /** A regular expression tested against the normalized field name (lowercase, no separators). */
-  pattern: z.string().optional(),
+  pattern: z.string().refine((p) => { try { new RegExp(p); return true; } catch { return false; } }, 'a valid regular expression').optional(),
 }).strict();
 
 const destinationSchema = z.object({
   hosts: z.array(z.string().min(1)).min(1),
-  path: z.string().optional(),
+  path: z.string().refine((p) => { try { new RegExp(p); return true; } catch { return false; } }, 'a valid regular expression').optional(),
   vendor: z.string().min(1),
   kind: z.enum(['advertising', 'analytics', 'cdp', 'crm', 'email', 'sms', 'llm', 'payments', 'support', 'observability', 'internal', 'unknown']),
   catalogKind: z.string().optional(),

@@ -134,7 +134,7 @@ export interface ShareMatch {
   subject?: string;
   /** Path in the outgoing payload (semconv §2 `sst.fields`). */
   field: string;
-  /** Chain, outermost last: `sha256`, `lowercase+sha256+base64`, `plain+gzip`, `normalized+sha256+urlencoded`. */
+  /** Chain, outermost last: `sha256`, `lowercase+sha256+base64`, `gzip` (plain value in a gzip body), `normalized+sha256+urlencoded`. A leading `plain` is dropped when anything follows. */
   transform: string;
 }
 

@@ -1,0 +1,193 @@
+// Builds the OpenTelemetry NodeSDK the distribution runs: the upstream http and undici
+// instrumentations with our capture hooks, the first-party-only propagator, the SST span processor
+// in front of the exporting processor (OTLP/HTTP when an endpoint is configured, else the spool).
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { envDetector, hostDetector, osDetector, processDetector, serviceInstanceIdDetector, type ResourceDetector } from '@opentelemetry/resources';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { SstConfig } from '../span-processor/config';
+import { Engine } from '../span-processor/engine';
+import { SstSpanProcessor } from '../span-processor/processor';
+import { createDetector } from '../span-processor/detect';
+import { createRegistry } from '../span-processor/registry/registry';
+import { createCatalog } from '../span-processor/catalog/catalog';
+import { loadKey } from '../span-processor/fingerprint/key';
+import { captureIncoming, captureOutgoing, captureUndici } from './capture';
+import { FirstPartyPropagator } from './propagation';
+import { SpoolSpanProcessor } from '../export/spool';
+import { diag } from './diag';
+
+export interface BuildOptions {
+  cfg: SstConfig;
+  env: NodeJS.ProcessEnv;
+  serviceName?: string;
+  /** Extra processors (tests use an in-memory exporter). */
+  spanProcessors?: SpanProcessor[];
+  /** Replace the env-selected export (tests). */
+  exportProcessors?: SpanProcessor[];
+  /** Instrumentations added after http and undici (DB, LLM, … from later issues or the app). */
+  instrumentations?: Instrumentation[];
+}
+
+export interface Built {
+  sdk: NodeSDK;
+  processor: SstSpanProcessor;
+  engine: Engine;
+  spool?: SpoolSpanProcessor;
+  exportDescription: string;
+  instrumentations: Instrumentation[];
+}
+
+const DETECTORS: Record<string, ResourceDetector> = {
+  env: envDetector, host: hostDetector, os: osDetector, process: processDetector, serviceinstance: serviceInstanceIdDetector,
+};
+
+/** Resource detectors from OTEL_NODE_RESOURCE_DETECTORS, restricted to local ones: cloud detectors
+ *  probe metadata addresses, which a privacy tool must not do unasked (and they are not installed). */
+function resourceDetectors(env: NodeJS.ProcessEnv): ResourceDetector[] {
+  const list = (env.OTEL_NODE_RESOURCE_DETECTORS ?? 'env,host,os,process').split(',').map((s) => s.trim()).filter(Boolean);
+  if (list.includes('none')) return [];
+  const names = list.includes('all') ? Object.keys(DETECTORS) : list;
+  const out: ResourceDetector[] = [];
+  for (const n of names) {
+    const d = DETECTORS[n];
+    if (d) out.push(d);
+    else diag(`resource detector "${n}" in OTEL_NODE_RESOURCE_DETECTORS is not available here (only ${Object.keys(DETECTORS).join(', ')}); ignored`);
+  }
+  return out;
+}
+
+function otlpConfigured(env: NodeJS.ProcessEnv): boolean {
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (exporters.includes('otlp')) return true;
+  return !!(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+}
+
+function otlpExporter(env: NodeJS.ProcessEnv): { exporter: SpanExporter; protocol: string } {
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
+  if (protocol === 'http/json') {
+    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+    return { exporter: new OTLPTraceExporter(), protocol };
+  }
+  if (protocol !== 'http/protobuf') diag(`OTLP protocol "${protocol}" is not supported by this distribution; using http/protobuf`);
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
+  return { exporter: new OTLPTraceExporter(), protocol: 'http/protobuf' };
+}
+
+/** Export processors chosen from the standard variables; the spool when no OTLP endpoint is set. */
+function exportProcessors(env: NodeJS.ProcessEnv, serviceName: string): { processors: SpanProcessor[]; spool?: SpoolSpanProcessor; description: string } {
+  const list = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const processors: SpanProcessor[] = [];
+  const parts: string[] = [];
+  let spool: SpoolSpanProcessor | undefined;
+  if (list.includes('console')) { processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter())); parts.push('console'); }
+  if (otlpConfigured(env)) {
+    const { exporter, protocol } = otlpExporter(env);
+    processors.push(new BatchSpanProcessor(exporter));
+    const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318';
+    parts.push(`OTLP ${protocol} to ${endpoint}`);
+  }
+  const spoolWanted = env.SST_SPOOL === 'true' || (!otlpConfigured(env) && !list.includes('none') && !list.includes('console'));
+  if (spoolWanted) {
+    const dir = env.SST_SPOOL_DIR || join(process.cwd(), '.sst', 'spool');
+    spool = new SpoolSpanProcessor({ dir, serviceName });
+    processors.push(spool);
+    parts.push(`spool ${spool.currentFile()}`);
+  }
+  return { processors, spool, description: parts.join(' + ') || 'nothing (OTEL_TRACES_EXPORTER=none)' };
+}
+
+function serviceNameFrom(env: NodeJS.ProcessEnv, fallback?: string): string {
+  if (env.OTEL_SERVICE_NAME) return env.OTEL_SERVICE_NAME;
+  const m = /(?:^|,)\s*service\.name=([^,]+)/.exec(env.OTEL_RESOURCE_ATTRIBUTES ?? '');
+  if (m) return decodeURIComponent(m[1].trim());
+  return fallback ?? (process.argv[1] ? process.argv[1].split(/[\\/]/).pop()!.replace(/\.[cm]?[jt]s$/, '') : 'unknown_service');
+}
+
+/** Is this outgoing request our own export traffic (an OTLP endpoint)? */
+function exportTargets(env: NodeJS.ProcessEnv): Set<string> {
+  const s = new Set<string>();
+  for (const v of [env.OTEL_EXPORTER_OTLP_ENDPOINT, env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT]) {
+    if (!v) continue;
+    try { const u = new URL(v); s.add(`${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`); } catch { /* ignore */ }
+  }
+  return s;
+}
+
+export function buildSdk(o: BuildOptions): Built {
+  const { cfg, env } = o;
+  const serviceName = serviceNameFrom(env, o.serviceName);
+  const key = loadKey(env);
+  if (key.warning) diag(key.warning);
+  const registry = createRegistry({
+    key: key.key, defaultPhoneRegion: cfg.defaultPhoneRegion,
+    ttlSeconds: cfg.registry.ttlSeconds, maxBytes: cfg.registry.maxBytes,
+  });
+  const catalog = createCatalog({ firstPartyHosts: cfg.firstPartyHosts, ignoredHosts: cfg.ignoredHosts, destinations: cfg.destinations });
+  for (const err of catalog.errors) diag(`config: ${err}`);
+  const engine = new Engine({ cfg, detector: createDetector(cfg), registry, catalog });
+  const exp = o.exportProcessors
+    ? { processors: o.exportProcessors, spool: undefined, description: 'custom' }
+    : exportProcessors(env, serviceName);
+  const processor = new SstSpanProcessor(engine, [...exp.processors, ...(o.spanProcessors ?? [])], { maxEventsPerSpan: cfg.maxEventsPerSpan });
+  const ownTargets = exportTargets(env);
+  const limit = cfg.captureLimit;
+  const onComplete = (owner: object, capture: import('../span-processor/types').Capture) => {
+    if (capture.kind === 'ingress') processor.ingressComplete(owner, capture);
+  };
+
+  const http = new HttpInstrumentation({
+    requestHook: (span, request) => {
+      if ((request as IncomingMessage).socket && !(request as ClientRequest).setHeader) {
+        captureIncoming(span, request as IncomingMessage, { limit, onComplete });
+      } else {
+        captureOutgoing(span, request as ClientRequest, { limit });
+      }
+    },
+    ignoreOutgoingRequestHook: (opts) => {
+      if (ownTargets.size === 0) return false;
+      const host = (opts.hostname ?? opts.host ?? 'localhost').toString().replace(/^\[|\]$/g, '');
+      const port = String(opts.port ?? (opts.protocol === 'https:' ? 443 : 80));
+      return ownTargets.has(`${host}:${port}`);
+    },
+  });
+  const undici = new UndiciInstrumentation({
+    requestHook: (span, request) => { captureUndici(span, request as never, { limit }); },
+    ignoreRequestHook: (request) => {
+      if (ownTargets.size === 0) return false;
+      try { const u = new URL(request.origin); return ownTargets.has(`${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`); } catch { return false; }
+    },
+  });
+  const instrumentations: Instrumentation[] = [http, undici, ...(o.instrumentations ?? [])];
+
+  const sdk = new NodeSDK({
+    serviceName,
+    instrumentations,
+    resourceDetectors: resourceDetectors(env),
+    spanProcessors: [processor],
+    textMapPropagator: new FirstPartyPropagator({
+      isFirstParty: (host) => catalog.isFirstParty(host) || (isIP(host) !== 0 && isLoopback(host)),
+      fingerprintsFor: (traceId) => processor.fingerprintsFor(traceId),
+    }),
+  });
+  return { sdk, processor, engine, spool: exp.spool, exportDescription: exp.description, instrumentations };
+}
+
+function isLoopback(ip: string): boolean {
+  return ip === '::1' || ip.startsWith('127.');
+}
+
+/** Module names the instrumentations patch, for the ESM loader's include list. */
+export function hookedModules(instrumentations: readonly Instrumentation[]): string[] {
+  const names = new Set<string>();
+  for (const i of instrumentations) {
+    const defs = (i as unknown as { getModuleDefinitions?: () => Array<{ name: string }> }).getModuleDefinitions?.() ?? [];
+    for (const d of defs) names.add(d.name);
+  }
+  return [...names];
+}

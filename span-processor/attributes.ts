@@ -1,0 +1,100 @@
+// Results → the sst.* attributes and events of semconv §2 and §6. Pure functions of plain data.
+import type { Attributes, HrTime } from '@opentelemetry/api';
+import type { CollectResult, ShareResult, Tag } from './engine';
+import type { ShareMatch } from './types';
+
+export interface SpanEventOut {
+  name: string;
+  attributes: Attributes;
+  time: HrTime;
+  droppedAttributesCount: number;
+}
+
+export interface SstAnnotations {
+  attributes: Attributes;
+  events: SpanEventOut[];
+}
+
+function sortedDistinct(values: Iterable<string | undefined>): string[] {
+  const s = new Set<string>();
+  for (const v of values) if (v) s.add(v);
+  return [...s].sort();
+}
+
+/** One event per distinct (fingerprint, field), capped; the cap sets sst.truncated. */
+function eventsFor<T extends { fp: string; field: string }>(
+  items: readonly T[], name: string, time: HrTime, max: number, attrs: (t: T) => Attributes,
+): { events: SpanEventOut[]; capped: boolean } {
+  const seen = new Set<string>();
+  const events: SpanEventOut[] = [];
+  let capped = false;
+  for (const it of items) {
+    const k = it.fp + '\u0000' + it.field;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    if (events.length >= max) { capped = true; break; }
+    events.push({ name, attributes: attrs(it), time, droppedAttributesCount: 0 });
+  }
+  return { events, capped };
+}
+
+export function collectAnnotations(
+  res: CollectResult, flow: 'collect' | 'load', time: HrTime, maxEvents: number,
+): SstAnnotations | null {
+  if (res.tags.length === 0) {
+    if (res.errors.length === 0) return null;
+    return { attributes: { 'sst.error': res.errors.join('; ').slice(0, 500) }, events: [] };
+  }
+  const { events, capped } = eventsFor<Tag>(res.tags, 'sst.tag', time, maxEvents, (t) => ({
+    'sst.fingerprint': t.fp, 'sst.category': t.category, 'sst.field': t.field,
+    ...(t.subject ? { 'sst.subject': t.subject } : {}),
+  }));
+  const attributes: Attributes = {
+    'sst.flow': flow,
+    'sst.categories': sortedDistinct(res.tags.map((t) => t.category)),
+    'sst.fingerprints': sortedDistinct(res.tags.map((t) => t.fp)),
+    'sst.subjects': sortedDistinct(res.tags.map((t) => t.subject)),
+    'sst.fields': sortedDistinct(res.tags.map((t) => t.field)),
+  };
+  if (res.truncated || capped) attributes['sst.truncated'] = true;
+  if (res.errors.length) attributes['sst.error'] = res.errors.join('; ').slice(0, 500);
+  return { attributes, events };
+}
+
+export function matchAnnotations(
+  matches: readonly ShareMatch[], flow: 'share' | 'store', time: HrTime, maxEvents: number,
+  truncated: boolean, errors: readonly string[],
+): SstAnnotations | null {
+  if (matches.length === 0) {
+    if (errors.length === 0) return null;
+    return { attributes: { 'sst.error': errors.join('; ').slice(0, 500) }, events: [] };
+  }
+  const { events, capped } = eventsFor<ShareMatch>(matches, 'sst.match', time, maxEvents, (m) => ({
+    'sst.fingerprint': m.fp, 'sst.category': m.category, 'sst.field': m.field, 'sst.transform': m.transform,
+    ...(m.subject ? { 'sst.subject': m.subject } : {}),
+  }));
+  const pairs = new Set(matches.map((m) => m.fp + '\u0000' + m.field));
+  const attributes: Attributes = {
+    'sst.flow': flow,
+    'sst.categories': sortedDistinct(matches.map((m) => m.category)),
+    'sst.fingerprints': sortedDistinct(matches.map((m) => m.fp)),
+    'sst.subjects': sortedDistinct(matches.map((m) => m.subject)),
+    'sst.fields': sortedDistinct(matches.map((m) => m.field)),
+    'sst.transforms': sortedDistinct(matches.map((m) => m.transform)),
+    'sst.match.count': pairs.size,
+  };
+  if (truncated || capped) attributes['sst.truncated'] = true;
+  if (errors.length) attributes['sst.error'] = errors.join('; ').slice(0, 500);
+  return { attributes, events };
+}
+
+export function shareAnnotations(res: ShareResult, time: HrTime, maxEvents: number): SstAnnotations | null {
+  const base = matchAnnotations(res.matches, 'share', time, maxEvents, res.truncated, res.errors);
+  if (!base || res.matches.length === 0) return base;
+  const d = res.destination;
+  base.attributes['sst.destination.host'] = d.host;
+  base.attributes['sst.destination.vendor'] = d.vendor;
+  base.attributes['sst.destination.kind'] = d.kind;
+  base.attributes['sst.destination.third_party'] = d.thirdParty;
+  return base;
+}

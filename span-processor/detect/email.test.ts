@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findEmails, isEmail } from './email';
+
+test('isEmail accepts addresses with a real TLD', () => {
+  for (const v of ['jane@example.com', 'Jane.Doe+news@Gmail.com', ' person@example.co.uk ', 'a_b-c%d@sub.domain.io', 'x@y.de']) {
+    assert.equal(isEmail(v), true, v);
+  }
+});
+
+test('isEmail rejects bad syntax and unknown TLDs', () => {
+  for (const v of ['jane@example', 'jane@example.notatld', 'jane@@example.com', '@example.com', 'jane.@example.com',
+    'ja..ne@example.com', 'jane@-example.com', 'jane@exa_mple.com', 'jane example@x.com', 'plain text', '']) {
+    assert.equal(isEmail(v), false, v);
+  }
+});
+
+test('findEmails extracts every address from prose, without trailing punctuation', () => {
+  const text = 'Contact jane@example.com, or <bob.smith@corp.example.org>. Not: foo@bar, a@b.notatld. Last: z@y.fr.';
+  assert.deepEqual(findEmails(text), ['jane@example.com', 'bob.smith@corp.example.org', 'z@y.fr']);
+});
+
+test('findEmails is linear on long runs without a valid address', () => {
+  const evil = 'a'.repeat(200_000) + '@' + 'b'.repeat(200_000);
+  const t0 = process.hrtime.bigint();
+  assert.deepEqual(findEmails(evil), []);
+  assert.deepEqual(findEmails('@'.repeat(50_000)), []);
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  assert.ok(ms < 500, `took ${ms} ms`);
+});
+
+test('findEmails caps the number of results', () => {
+  const text = Array.from({ length: 100 }, (_, i) => `u${i}@example.com`).join(' ');
+  assert.equal(findEmails(text, 5).length, 5);
+  assert.equal(findEmails(text).length, 32);
+});

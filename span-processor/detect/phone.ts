@@ -1,0 +1,81 @@
+// Phone numbers through libphonenumber-js with full metadata (`isValid()` checks number ranges,
+// not only lengths). Without a phone field name a number must also be *written* like a phone
+// (leading `+` or separators), because bare digit runs are mostly order numbers and ids.
+import { parsePhoneNumberFromString, findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js/max';
+
+const MAX_PHONE_CHARS = 40;
+const MAX_TEXT_CHARS = 16 * 1024;
+const MAX_FOUND = 16;
+
+/** Only phone characters: digits, `+`, spaces, `-`, `.`, `/`, parentheses; an optional extension. */
+const PHONE_SHAPE = /^\+?[\d\s().\/-]{6,30}(?:\s?(?:ext\.?|x|#)\s?\d{1,6})?$/i;
+const HAS_SEPARATOR = /\d[\s().\/-]+\d|^\s*\(/;
+/** Dates and version-like dotted numbers are written with separators too. */
+const DATE_LIKE = /^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\s*$/;
+
+export interface PhoneValidator {
+  /** A valid number in the default region (or international with `+`/`00`). */
+  isValid(value: string): boolean;
+  /** Valid and written like a phone number (for values without a phone field name). */
+  isWrittenLikePhone(value: string): boolean;
+  /** Phone numbers written like phone numbers inside free text, as written, capped. */
+  findInText(text: string): string[];
+}
+
+export function createPhoneValidator(defaultRegion: string): PhoneValidator {
+  const region = defaultRegion as CountryCode;
+
+  function isValid(value: string): boolean {
+    const v = value.trim();
+    if (v.length < 5 || v.length > MAX_PHONE_CHARS) return false;
+    if (countDigits(v) < 6) return false;
+    try {
+      return parsePhoneNumberFromString(v, region)?.isValid() ?? false;
+    } catch {
+      return false;
+    }
+  }
+
+  function looksWritten(v: string): boolean {
+    if (!PHONE_SHAPE.test(v) || DATE_LIKE.test(v)) return false;
+    const digits = countDigits(v);
+    if (digits < 7 || digits > 15) return false;
+    return v.trimStart().startsWith('+') || HAS_SEPARATOR.test(v);
+  }
+
+  return {
+    isValid,
+    isWrittenLikePhone(value: string): boolean {
+      const v = value.trim();
+      if (v.length > MAX_PHONE_CHARS) return false;
+      return looksWritten(v) && isValid(v);
+    },
+    findInText(text: string): string[] {
+      const t = text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text;
+      if (countDigits(t, 7) < 7) return [];
+      let found;
+      try {
+        found = findPhoneNumbersInText(t, { defaultCountry: region });
+      } catch {
+        return [];
+      }
+      const out: string[] = [];
+      for (const f of found) {
+        if (out.length >= MAX_FOUND) break;
+        const raw = t.slice(f.startsAt, f.endsAt);
+        if (looksWritten(raw) && f.number.isValid()) out.push(raw);
+      }
+      return out;
+    },
+  };
+}
+
+/** Digits in `s`, counting stops at `stopAt`. */
+function countDigits(s: string, stopAt = Infinity): number {
+  let n = 0;
+  for (let i = 0; i < s.length && n < stopAt; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
+}

@@ -1,0 +1,42 @@
+// Phone parsing with libphonenumber-js (max metadata, for real validity checks). Shared by the
+// canonical form and the variants so both agree on what a number is.
+import { parsePhoneNumberFromString, type PhoneNumber, type CountryCode } from 'libphonenumber-js/max';
+
+const MAX_PHONE_CHARS = 64;
+const NON_DIGITS = /\D+/g;
+/** Digits and the punctuation people type in numbers; only such input is retried as `+<digits>`. */
+const PHONE_CHARS = /^[\d\s()+\-./]+$/;
+const REGION = /^[A-Z]{2}$/;
+
+function tryParse(text: string, region: CountryCode | undefined): PhoneNumber | undefined {
+  try {
+    return parsePhoneNumberFromString(text, region);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parse a number typed nationally (`0151 …` with region DE), internationally (`+49 …`, `0049 …`),
+ *  or as bare digits that only make sense with a country code (`448444124653`, as vendors send it).
+ *  Undefined when no reading gives a possible number. */
+export function parsePhone(raw: string, defaultRegion: string): PhoneNumber | undefined {
+  let s = raw.trim();
+  if (s.length === 0 || s.length > MAX_PHONE_CHARS) return undefined;
+  if (s.startsWith('00')) s = '+' + s.slice(2);
+  const upper = defaultRegion.toUpperCase();
+  const region = REGION.test(upper) ? (upper as CountryCode) : undefined;
+  const national = tryParse(s, region);
+  if (national?.isValid()) return national;
+  let withPlus: PhoneNumber | undefined;
+  if (!s.startsWith('+') && PHONE_CHARS.test(s)) {
+    withPlus = tryParse('+' + s.replace(NON_DIGITS, ''), undefined);
+    if (withPlus?.isValid()) return withPlus;
+  }
+  if (national?.isPossible()) return national;
+  if (withPlus?.isPossible()) return withPlus;
+  return undefined;
+}
+
+export function digitsOnly(text: string): string {
+  return text.replace(NON_DIGITS, '');
+}

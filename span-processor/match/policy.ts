@@ -1,0 +1,100 @@
+// Which registry hits count as a share (semconv §4): low-entropy values, incomes, single first names
+// in prose and substring variants are only evidence next to a strong identifier of the same
+// subject, or under a field name that expects them.
+import { LOW_ENTROPY, type RegistryHit } from '../types';
+import type { TokenKind } from './scan';
+
+export const STRONG: ReadonlySet<string> = new Set([
+  'email', 'phone', 'name', 'user_id', 'ad_click_id', 'device_id', 'ip', 'card', 'iban', 'gov_id',
+]);
+
+/** Normalized vendor field names (lowercase, alphanumerics only, hash prefixes/suffixes removed). */
+const EXPECTED_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
+  city: new Set(['ct', 'city', 'town']),
+  region: new Set(['st', 'state', 'region', 'province']),
+  postal_code: new Set(['zp', 'zip', 'zipcode', 'postal', 'postalcode', 'postcode']),
+  country: new Set(['country', 'countrycode']),
+  gender: new Set(['ge', 'gender', 'sex']),
+  birthdate: new Set(['db', 'dob', 'doby', 'dobm', 'dobd', 'birthday', 'dateofbirth', 'birthdate', 'birthyear', 'birthmonth']),
+  income: new Set(['income', 'salary', 'annualincome', 'revenue', 'householdincome', 'wage', 'wages']),
+};
+const SUBSTRING_KEYS: ReadonlySet<string> = new Set(['fn', 'ln', 'f5first', 'f5last', 'fi']);
+const KEY_AFFIXES = ['sha256', 'hashed', 'hash'] as const;
+const NON_ALNUM = /[^a-z0-9]+/g;
+
+export function normalizeKey(key: string): string {
+  let k = key.toLowerCase().replace(NON_ALNUM, '');
+  for (const a of KEY_AFFIXES) {
+    if (k.length > a.length && k.startsWith(a)) k = k.slice(a.length);
+    if (k.length > a.length && k.endsWith(a)) k = k.slice(0, -a.length);
+  }
+  return k;
+}
+
+function keyExpects(category: string, normKey: string): boolean {
+  const keys = EXPECTED_KEYS[category];
+  if (keys === undefined) return false;
+  if (keys.has(normKey)) return true;
+  return category === 'income' && (normKey.includes('income') || normKey.includes('salary'));
+}
+
+export interface Candidate {
+  hit: RegistryHit;
+  field: string;
+  key: string;
+  /** The matched text, lowercased (two different name parts in prose make each other credible). */
+  token: string;
+  kind: TokenKind;
+  weakWord: boolean;
+}
+
+export interface PolicyOptions {
+  shareUserAgent: boolean;
+}
+
+function subjectOf(hit: RegistryHit): string {
+  return hit.subject ?? hit.fp;
+}
+
+/** Keep-mask over `cands` (same order). Evaluated over one capture so subjects link across fields. */
+export function keepMask(cands: readonly Candidate[], opts: PolicyOptions): boolean[] {
+  const keep = new Array<boolean>(cands.length).fill(true);
+  const normKeys = cands.map((c) => normalizeKey(c.key));
+  const weakName = (c: Candidate): boolean => c.weakWord && c.hit.category === 'name';
+
+  for (let i = 0; i < cands.length; i++) {
+    const { hit } = cands[i];
+    if (hit.category === 'user_agent' && !opts.shareUserAgent) keep[i] = false;
+    else if (hit.variant === 'substring' && hit.digest === undefined && !SUBSTRING_KEYS.has(normKeys[i])) keep[i] = false;
+  }
+
+  const strongSubjects = new Set<string>();
+  for (let i = 0; i < cands.length; i++) {
+    const c = cands[i];
+    if (keep[i] && STRONG.has(c.hit.category) && !weakName(c)) strongSubjects.add(subjectOf(c.hit));
+  }
+
+  // distinct name tokens per subject: `Jane … Doe` is a person, a lone `Jane` in prose is not
+  const nameTokens = new Map<string, Set<string>>();
+  for (let i = 0; i < cands.length; i++) {
+    const c = cands[i];
+    if (!keep[i] || c.hit.category !== 'name') continue;
+    const s = subjectOf(c.hit);
+    let set = nameTokens.get(s);
+    if (set === undefined) nameTokens.set(s, (set = new Set()));
+    if (set.size < 4) set.add(c.token);
+  }
+
+  for (let i = 0; i < cands.length; i++) {
+    if (!keep[i]) continue;
+    const c = cands[i];
+    const cat = c.hit.category;
+    const linked = strongSubjects.has(subjectOf(c.hit));
+    if (LOW_ENTROPY.has(cat) || cat === 'income') {
+      keep[i] = linked || keyExpects(cat, normKeys[i]);
+    } else if (weakName(c)) {
+      keep[i] = linked || (nameTokens.get(subjectOf(c.hit))?.size ?? 0) >= 2;
+    }
+  }
+  return keep;
+}
