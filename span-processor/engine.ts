@@ -73,12 +73,12 @@ export class Engine {
     for (const cat of SUBJECT_ORDER) {
       const v = values.find((t) => t.category === cat);
       if (!v) continue;
-      const f = this.registry.fingerprint(v.category, v.value);
+      const f = this.registry.fingerprint(v.category, v.value, v.region);
       if (f) { subject = f.fp; break; }
     }
     const tags: Tag[] = [];
     for (const v of values) {
-      const r = this.registry.register({ category: v.category, value: v.value, subject });
+      const r = this.registry.register({ category: v.category, value: v.value, subject, region: v.region });
       if (r) tags.push({ fp: r.fp, category: v.category, field: v.field, subject });
     }
     return tags;

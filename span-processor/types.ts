@@ -80,6 +80,9 @@ export interface TaggedValue {
   field: string;
   /** The value as it appeared (in memory only; never exported). */
   value: string;
+  /** ISO 3166 region for reading a national phone number, when the request says where the person
+   *  lives (a sibling `country` field); else the configured default applies. */
+  region?: string;
 }
 
 export interface DetectResult {
@@ -109,6 +112,8 @@ export interface RegisterInput {
   category: Category;
   value: string;
   subject?: string;
+  /** Phone region hint (see TaggedValue.region). */
+  region?: string;
 }
 
 export interface Registry {
@@ -116,7 +121,7 @@ export interface Registry {
    *  not valid for the category (e.g. an unparseable phone). */
   register(input: RegisterInput): { fp: string; canonical: string } | null;
   /** Canonicalize and fingerprint without indexing (for subject ids and `sst fingerprint`). */
-  fingerprint(category: Category, value: string): { fp: string; canonical: string } | null;
+  fingerprint(category: Category, value: string, region?: string): { fp: string; canonical: string } | null;
   /** Exact lookup of a plain token (case-sensitive as given: callers pass the token and its lowercase). */
   lookupPlain(token: string): readonly RegistryHit[] | undefined;
   /** Lookup of decoded digest bytes (16 = md5, 20 = sha1, 32 = sha256). */

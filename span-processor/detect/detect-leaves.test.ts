@@ -201,3 +201,11 @@ test('performance: 5000 leaves in well under a second', () => {
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   assert.ok(ms < 1000, `took ${ms} ms`);
 });
+
+test('a national phone number is read in the country the request names', () => {
+  // "347 123 4567" is not a valid US number; next to country IT it is +39 347 123 4567.
+  const out = detect(['body.mobile', '347 123 4567'], ['body.country', 'IT']);
+  assert.deepEqual(out.find((t) => t.category === 'phone'), { category: 'phone', field: 'body.mobile', value: '347 123 4567', region: 'IT' });
+  const alone = detect(['body.mobile', '347 123 4567']);
+  assert.equal(alone.find((t) => t.category === 'phone'), undefined, 'without the hint it is not a phone');
+});

@@ -10,6 +10,7 @@ import { findEmails, isEmail } from './email';
 import { isGroupedCardNumber, isIban } from './financial';
 import { isHyphenatedSsn } from './gov-id';
 import type { TagCollector } from './tag-collector';
+import { countryCode } from '../fingerprint/places';
 
 /** Values longer than this are only searched as free text. */
 export const MAX_VALUE_CHARS = 4096;
@@ -22,6 +23,8 @@ export interface LeafDetectorDeps {
   matcher: FieldMatcher;
   check(category: string, value: string, fieldName: string): boolean;
   phone: PhoneValidator;
+  /** The configured phone region; a request's own country hint is used only when it differs. */
+  defaultRegion?: string;
 }
 
 /** Returns false when the leaves were not all inspected (leaf cap). */
@@ -55,8 +58,23 @@ export function createLeafDetector(deps: LeafDetectorDeps): LeafDetector {
     if (hasWhitespace(text)) for (const p of phone.findInText(text)) out.add('phone', leaf.path, p);
   }
 
+  /** A request that says which country the person is in (a `country` field) tells how to read a
+   *  national phone number in it: "347 123 4567" next to `country: "IT"` is +39 347 123 4567. */
+  function regionHint(leaves: readonly Leaf[], n: number): string | undefined {
+    for (let i = 0; i < n; i++) {
+      const leaf = leaves[i];
+      if (!leaf || typeof leaf.value !== 'string' || leaf.value.length > 60) continue;
+      const [field = leaf.key, parent] = keySegmentsFromEnd(leaf.path, 2);
+      if (!matcher.match(field, parent).includes('country')) continue;
+      const code = countryCode(leaf.value);
+      if (code) return code.toUpperCase();
+    }
+    return undefined;
+  }
+
   return (leaves, out) => {
     const n = Math.min(leaves.length, MAX_LEAVES);
+    let hint: string | undefined | null = null; // null: not looked up yet (most requests have no phone)
     for (let i = 0; i < n && !out.full; i++) {
       const leaf = leaves[i];
       if (!leaf || typeof leaf.path !== 'string') continue;
@@ -73,6 +91,15 @@ export function createLeafDetector(deps: LeafDetectorDeps): LeafDetector {
       const [field = leaf.key, parent] = keySegmentsFromEnd(leaf.path, 2);
       let tagged: string | undefined;
       for (const category of matcher.match(field, parent)) {
+        if (category === 'phone') {
+          // The person's own country beats the service's default region.
+          if (hint === null) hint = regionHint(leaves, n);
+          if (hint && hint !== deps.defaultRegion && phone.isValid(v, hint)) {
+            out.add('phone', leaf.path, v, hint);
+            tagged = 'phone';
+            break;
+          }
+        }
         if (check(category, v, field)) {
           out.add(category, leaf.path, v);
           tagged = category;

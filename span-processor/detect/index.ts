@@ -25,7 +25,7 @@ export function createDetector(cfg: DetectorConfig): Detector {
   const matcher = compileFieldMatcher([configFieldRules(cfg.fieldRules ?? []), builtin.rules], builtin.qualifiers);
   const phone = createPhoneValidator(cfg.defaultPhoneRegion ?? 'US');
   const check = createCategoryChecks({ phone, genderValues: builtin.genderValues, regionStopwords: builtin.regionStopwords });
-  const detect = createLeafDetector({ matcher, check, phone });
+  const detect = createLeafDetector({ matcher, check, phone, defaultRegion: cfg.defaultPhoneRegion });
   const detectIngress = createIngressDetector({
     decoders: { decodeBody, decodeQuery, decodeHeaders, decodeCookies },
     detectLeaves: detect,

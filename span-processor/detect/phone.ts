@@ -14,8 +14,8 @@ const HAS_SEPARATOR = /\d[\s().\/-]+\d|^\s*\(/;
 const DATE_LIKE = /^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\s*$/;
 
 export interface PhoneValidator {
-  /** A valid number in the default region (or international with `+`/`00`). */
-  isValid(value: string): boolean;
+  /** A valid number in the default region, or in `region` when given (or international with `+`/`00`). */
+  isValid(value: string, region?: string): boolean;
   /** Valid and written like a phone number (for values without a phone field name). */
   isWrittenLikePhone(value: string): boolean;
   /** Phone numbers written like phone numbers inside free text, as written, capped. */
@@ -25,12 +25,12 @@ export interface PhoneValidator {
 export function createPhoneValidator(defaultRegion: string): PhoneValidator {
   const region = defaultRegion as CountryCode;
 
-  function isValid(value: string): boolean {
+  function isValid(value: string, hint?: string): boolean {
     const v = value.trim();
     if (v.length < 5 || v.length > MAX_PHONE_CHARS) return false;
     if (countDigits(v) < 6) return false;
     try {
-      return parsePhoneNumberFromString(v, region)?.isValid() ?? false;
+      return parsePhoneNumberFromString(v, (hint ?? region) as CountryCode)?.isValid() ?? false;
     } catch {
       return false;
     }

@@ -16,7 +16,7 @@ export class TagCollector {
   }
 
   /** False when the value was a duplicate or the cap is reached. */
-  add(category: string, field: string, value: string): boolean {
+  add(category: string, field: string, value: string, region?: string): boolean {
     const id = `${category}\u0000${field}\u0000${value}`;
     if (this.seen.has(id)) return false;
     if (this.full) {
@@ -24,7 +24,7 @@ export class TagCollector {
       return false;
     }
     this.seen.add(id);
-    this.values.push({ category, field, value });
+    this.values.push(region ? { category, field, value, region } : { category, field, value });
     return true;
   }
 }

@@ -82,9 +82,9 @@ class FingerprintRegistry implements Registry {
     this.now = opts.now ?? Date.now;
   }
 
-  fingerprint(category: Category, value: string): { fp: string; canonical: string } | null {
+  fingerprint(category: Category, value: string, region?: string): { fp: string; canonical: string } | null {
     if (typeof value !== 'string') return null;
-    const canonical = canonicalize(category, value, this.opts.defaultPhoneRegion);
+    const canonical = canonicalize(category, value, region ?? this.opts.defaultPhoneRegion);
     return canonical === null ? null : { fp: fingerprintId(this.opts.key, canonical), canonical };
   }
 
@@ -93,7 +93,8 @@ class FingerprintRegistry implements Registry {
     const { category, value } = input;
     const subject = typeof input.subject === 'string' ? input.subject : undefined;
     if (typeof value !== 'string' || typeof category !== 'string') return null;
-    const canonical = canonicalize(category, value, this.opts.defaultPhoneRegion);
+    const region = typeof input.region === 'string' && /^[A-Z]{2}$/.test(input.region) ? input.region : this.opts.defaultPhoneRegion;
+    const canonical = canonicalize(category, value, region);
     if (canonical === null) return null;
     const now = this.now();
     this.sweepExpired(now);
@@ -108,7 +109,7 @@ class FingerprintRegistry implements Registry {
       if (!entry.raws.includes(value) && entry.raws.length < MAX_RAWS_PER_VALUE) {
         entry.raws.push(value);
         this.grow(entry, RAW_OVERHEAD + value.length * 2);
-        this.index(entry, value, canonical);
+        this.index(entry, value, canonical, region);
       }
     } else {
       entry = {
@@ -117,7 +118,7 @@ class FingerprintRegistry implements Registry {
       };
       this.values.set(id, entry);
       this.grow(entry, VALUE_OVERHEAD + RAW_OVERHEAD + (id.length + entry.fp.length + value.length + (subject?.length ?? 0)) * 2);
-      this.index(entry, value, canonical);
+      this.index(entry, value, canonical, region);
     }
     const fp = entry.fp;
     this.enforceCap();
@@ -149,8 +150,8 @@ class FingerprintRegistry implements Registry {
 
   // ----------------------------------------------------------------------------------------------
 
-  private index(entry: ValueEntry, raw: string, canonical: string): void {
-    for (const v of variants(entry.category, raw, canonical, this.opts.defaultPhoneRegion)) {
+  private index(entry: ValueEntry, raw: string, canonical: string, region: string): void {
+    for (const v of variants(entry.category, raw, canonical, region)) {
       const slot = VARIANT_SLOTS[v.variant] * SLOTS_PER_VARIANT;
       // Plain tokens: short ones (`m`, `01`) and fragments (`mary`, `1990`) would match everywhere;
       // only their digests are specific enough to index.

@@ -1,7 +1,7 @@
 // A throw-away CA and one leaf certificate for the fake vendors, made with the openssl CLI so the
 // apps verify TLS exactly as in production (they trust the CA through NODE_EXTRA_CA_CERTS).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,6 +25,7 @@ export function makeCerts(hosts: readonly string[]): FakeCerts {
   if (cached) return cached;
 
   const dir = mkdtempSync(join(tmpdir(), 'sst-e2e-certs-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const file = (name: string): string => join(dir, name);
   const openssl = (args: string[]): void => {
     execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
