@@ -12,6 +12,9 @@ import type { Catalog } from './catalog/catalog';
 import { looksLikeLlmRequest } from './catalog/catalog';
 import { bodyBytes } from '../instrumentation/capture';
 
+/** Categories every request carries; reported only next to other personal data. */
+const CONTEXT_CATEGORIES: ReadonlySet<string> = new Set(['ip', 'user_agent']);
+
 export interface Tag {
   fp: string;
   category: Category;
@@ -58,7 +61,12 @@ export class Engine {
   /** Tag the personal data of an incoming request and index it so later egress can be matched. */
   collect(capture: IngressCapture): CollectResult {
     const det = this.detector.detectIngress(capture);
-    return { tags: this.tag(det.values), truncated: det.truncated, errors: det.errors };
+    let tags = this.tag(det.values);
+    // Every request has a client address and most a user agent: alone they make a health check a
+    // "collect". They are indexed (an IP sent to a vendor is still found) but only reported next
+    // to other personal data.
+    if (tags.every((t) => CONTEXT_CATEGORIES.has(t.category))) tags = [];
+    return { tags, truncated: det.truncated, errors: det.errors };
   }
 
   /** Tag already-decoded leaves (DB rows, message payloads) the same way. */
@@ -78,7 +86,10 @@ export class Engine {
     }
     const tags: Tag[] = [];
     for (const v of values) {
-      const r = this.registry.register({ category: v.category, value: v.value, subject, region: v.region });
+      // A user agent is reported at collect, but only indexed for matching when its shares are wanted.
+      const r = v.category === 'user_agent' && !this.cfg.shareUserAgent
+        ? this.registry.fingerprint(v.category, v.value)
+        : this.registry.register({ category: v.category, value: v.value, subject, region: v.region });
       if (r) tags.push({ fp: r.fp, category: v.category, field: v.field, subject });
     }
     return tags;

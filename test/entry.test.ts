@@ -1,0 +1,173 @@
+// The zero-code entry as users run it: `node --import|--require @sst/otel-auto app` in a child
+// process, resolved through node_modules like an installed package. Checks the promises of the
+// entry: disabled means nothing, bad config means a clear line and an uninstrumented app, one
+// start per process, main thread only, ESM named imports instrumented, spool written and the
+// app's own exit (code or signal) kept.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+function sandbox(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sst-entry-'));
+  mkdirSync(join(dir, 'node_modules', '@sst'), { recursive: true });
+  symlinkSync(ROOT, join(dir, 'node_modules', '@sst', 'otel-auto'), 'dir');
+  // Apps resolve the project's own dependencies (express etc.) through this link too.
+  return dir;
+}
+
+interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }
+
+function run(dir: string, args: string[], env: Record<string, string>, opts: { killAfterReady?: NodeJS.Signals; timeoutMs?: number } = {}): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, args, {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', HOME: dir, SST_FINGERPRINT_KEY: 'entry-test-key-0123456789', OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let killedAt = 0;
+    child.stdout.on('data', (c) => {
+      stdout += c;
+      if (opts.killAfterReady && !killedAt && stdout.includes('READY')) { killedAt = Date.now(); setTimeout(() => child.kill(opts.killAfterReady), 300); }
+    });
+    child.stderr.on('data', (c) => { stderr += c; });
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`timeout; stdout=${stdout} stderr=${stderr}`)); }, opts.timeoutMs ?? 20000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code, signal, stdout, stderr, ms: Date.now() - (killedAt || t0) });
+    });
+  });
+}
+
+const activeLines = (s: string) => s.split('\n').filter((l) => l.includes('@sst/otel-auto') && l.includes('active'));
+
+test('SST_DISABLED=true loads nothing', async () => {
+  const dir = sandbox();
+  writeFileSync(join(dir, 'app.cjs'), "console.log(String(!!globalThis[Symbol.for('@sst/otel-auto')]));");
+  const r = await run(dir, ['--require', '@sst/otel-auto', 'app.cjs'], { SST_DISABLED: 'true' });
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout.trim(), 'false');
+  assert.equal(r.stderr, '');
+});
+
+test('an invalid config is one clear line and the app runs uninstrumented; SST_STRICT makes it fatal', async () => {
+  const dir = sandbox();
+  writeFileSync(join(dir, 'sst.yaml'), 'firstPartyHosts: internal.example\ncaptureLimit: -5\n');
+  writeFileSync(join(dir, 'app.cjs'), "console.log('app ran');");
+  const r = await run(dir, ['--require', '@sst/otel-auto', 'app.cjs'], { SST_CONFIG: join(dir, 'sst.yaml') });
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout.trim(), 'app ran');
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], /invalid SST config .*sst\.yaml/);
+  assert.match(lines[0], /firstPartyHosts/);
+  assert.match(lines[0], /captureLimit/);
+  assert.match(lines[0], /running uninstrumented/);
+
+  const strict = await run(dir, ['--require', '@sst/otel-auto', 'app.cjs'], { SST_CONFIG: join(dir, 'sst.yaml'), SST_STRICT: 'true' });
+  assert.notEqual(strict.code, 0);
+  assert.doesNotMatch(strict.stdout, /app ran/);
+});
+
+test('loaded twice (--require and --import) it starts once; worker threads are left alone', async () => {
+  const dir = sandbox();
+  writeFileSync(join(dir, 'app.cjs'), `
+    const { Worker } = require('node:worker_threads');
+    const w = new Worker("const s = globalThis[Symbol.for('@sst/otel-auto')]; require('node:worker_threads').parentPort.postMessage(String(!!(s && s.handle)))", { eval: true });
+    w.on('message', (m) => { console.log('worker started sst: ' + m); w.terminate(); });
+  `);
+  const r = await run(dir, ['--require', '@sst/otel-auto', '--import', '@sst/otel-auto', 'app.cjs'], { OTEL_TRACES_EXPORTER: 'none' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(activeLines(r.stderr).length, 1, r.stderr);
+  assert.match(r.stdout, /worker started sst: false/);
+});
+
+const SERVER_APP = (handler: string) => `
+  const http = require('node:http');
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ got: body.length })); });
+  });
+  server.listen(0, '127.0.0.1', async () => {
+    const port = server.address().port;
+    const r = await fetch('http://127.0.0.1:' + port + '/signup?src=ad', { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'Spool.Tester@example.org', phone: '+1 650 555 0134', firstName: 'Rosa' }) });
+    await r.text();
+    console.log('READY ' + port);
+  });
+  ${handler}
+`;
+
+function spoolLines(dir: string): Array<Record<string, unknown>> {
+  const spool = join(dir, 'spool');
+  if (!existsSync(spool)) return [];
+  const out: Array<Record<string, unknown>> = [];
+  for (const f of readdirSync(spool)) for (const line of readFileSync(join(spool, f), 'utf8').split('\n')) if (line) out.push(JSON.parse(line));
+  return out;
+}
+
+function spansOf(lines: Array<Record<string, unknown>>): Array<{ kind: number; attributes: Record<string, unknown> }> {
+  const spans: Array<{ kind: number; attributes: Record<string, unknown> }> = [];
+  for (const l of lines as Array<{ resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ kind: number; attributes: Array<{ key: string; value: Record<string, unknown> }> }> }> }> }>) {
+    for (const rs of l.resourceSpans) for (const ss of rs.scopeSpans) for (const s of ss.spans) {
+      const attributes: Record<string, unknown> = {};
+      for (const a of s.attributes) attributes[a.key] = a.value;
+      spans.push({ kind: s.kind, attributes });
+    }
+  }
+  return spans;
+}
+
+test('without an OTLP endpoint spans are spooled as OTLP-JSON lines; SIGTERM without an app handler still kills by signal', async () => {
+  const dir = sandbox();
+  writeFileSync(join(dir, 'app.cjs'), SERVER_APP(''));
+  const r = await run(dir, ['--require', '@sst/otel-auto', 'app.cjs'], { SST_SPOOL_DIR: join(dir, 'spool') }, { killAfterReady: 'SIGTERM' });
+  assert.equal(r.signal, 'SIGTERM', `died by the signal as without instrumentation (code ${r.code}, ${r.stderr})`);
+  assert.ok(r.ms < 3000, `exit took ${r.ms} ms`);
+  const lines = spoolLines(dir);
+  assert.ok(lines.length >= 1, 'spool has lines');
+  const spans = spansOf(lines);
+  const collect = spans.find((s) => s.kind === 2 && (s.attributes['sst.flow'] as { stringValue?: string })?.stringValue === 'collect');
+  assert.ok(collect, 'collect span in the spool');
+  const text = lines.map((l) => JSON.stringify(l)).join('\n');
+  for (const needle of ['Spool.Tester', 'spool.tester@example.org', '16505550134', 'Rosa']) assert.equal(text.includes(needle), false, 'no raw values in the spool');
+});
+
+test("the app's own exit code is kept when it handles SIGTERM itself", async () => {
+  const dir = sandbox();
+  writeFileSync(join(dir, 'app.cjs'), SERVER_APP("process.on('SIGTERM', () => { server.close(); setTimeout(() => process.exit(3), 50); });"));
+  const r = await run(dir, ['--require', '@sst/otel-auto', 'app.cjs'], { SST_SPOOL_DIR: join(dir, 'spool') }, { killAfterReady: 'SIGTERM' });
+  assert.equal(r.code, 3, r.stderr);
+  assert.ok(spansOf(spoolLines(dir)).some((s) => s.kind === 2), 'spans written at exit');
+});
+
+test('ESM app with named imports from node:http is instrumented through --import', async () => {
+  const dir = sandbox();
+  writeFileSync(join(dir, 'app.mjs'), `
+    import { createServer, request } from 'node:http';
+    const server = createServer((req, res) => res.end('ok'));
+    server.listen(0, '127.0.0.1', () => {
+      const port = server.address().port;
+      const req = request({ host: '127.0.0.1', port, path: '/?email=' + encodeURIComponent('esm.user@example.com'), method: 'GET' }, (res) => {
+        res.resume(); res.on('end', () => { server.close(); });
+      });
+      req.end();
+    });
+  `);
+  const r = await run(dir, ['--import', '@sst/otel-auto', 'app.mjs'], { SST_SPOOL_DIR: join(dir, 'spool') });
+  assert.equal(r.code, 0, r.stderr);
+  const spans = spansOf(spoolLines(dir));
+  assert.ok(spans.some((s) => s.kind === 3), 'CLIENT span from the named import');
+  const server = spans.find((s) => s.kind === 2);
+  assert.ok(server, 'SERVER span');
+  assert.equal((server.attributes['sst.flow'] as { stringValue?: string })?.stringValue, 'collect');
+  assert.equal(JSON.stringify(spans).includes('esm.user'), false, 'url attributes scrubbed');
+});
