@@ -150,6 +150,11 @@ export class SstSpanProcessor implements SpanProcessor {
       error = `detection failed: ${errorText(e)}`;
       diagOnce('annotate', error);
     }
+    const captureError = getCapture(span)?.error;
+    if (captureError && !error) {
+      error = `capture failed: ${errorText(captureError)}`;
+      diagOnce('capture', error);
+    }
     let scrubbed: Attributes | null = null;
     let events: SpanEventOut[] | undefined;
     try {

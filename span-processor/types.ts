@@ -42,6 +42,8 @@ export interface IngressCapture {
   /** Client address: first X-Forwarded-For hop when present, else the socket's remote address. */
   clientIp?: string;
   body: BodyCapture;
+  /** What went wrong inside the capture hook (a message, never payload bytes). */
+  error?: string;
 }
 
 export interface EgressCapture {
@@ -53,6 +55,8 @@ export interface EgressCapture {
   host: string;
   headers: HeaderMap;
   body: BodyCapture;
+  /** What went wrong inside the capture hook (a message, never payload bytes). */
+  error?: string;
 }
 
 export type Capture = IngressCapture | EgressCapture;

@@ -78,6 +78,11 @@ before(async () => {
       await fetch(`http://accounts.internal.example:${vendorPort}/v1/profiles`, { method: 'POST', body: JSON.stringify({ email: em }) });
       // A vendor call without personal data.
       await fetch(`http://api.exchangerate.example:${vendorPort}/latest?base=EUR`);
+      // Low-entropy values alone (the person's city and gender, no identifier): not a share.
+      await fetch(`http://api.weather.example:${vendorPort}/v1/forecast`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ city: body.city, gender: 'f', country: 'us', zip: body.zip }),
+      });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"ok":true}');
     });
@@ -96,7 +101,7 @@ after(async () => {
 async function spansAfterRegistration(): Promise<ReadableSpan[]> {
   const res = await fetch(`http://127.0.0.1:${appPort}/register?ref=newsletter`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: EMAIL, phone: PHONE, firstName: 'Jane', lastName: 'Doe', birthdate: '1990-01-15' }),
+    body: JSON.stringify({ email: EMAIL, phone: PHONE, firstName: 'Jane', lastName: 'Doe', birthdate: '1990-01-15', city: 'Springfield', zip: '62704', gender: 'female' }),
   });
   assert.equal(res.status, 200);
   assert.deepEqual(await res.json(), { ok: true });
@@ -140,6 +145,11 @@ test('collect span tags the request and share spans carry the same fingerprints'
   const fx = spans.find((s) => s.kind === SpanKind.CLIENT && String(s.attributes['url.full'] ?? s.attributes['http.url'] ?? '').includes('exchangerate'));
   assert.ok(fx, 'the exchange-rate call has a span');
   assert.equal(Object.keys(fx.attributes).some((k) => k.startsWith('sst.')), false, 'no sst.* on a call without personal data');
+
+  const weather = spans.find((s) => s.kind === SpanKind.CLIENT && String(s.attributes['url.full'] ?? s.attributes['http.url'] ?? '').includes('weather'));
+  assert.ok(weather, 'the weather call has a span');
+  assert.equal(weather.attributes['sst.flow'], undefined, 'city, gender, country and zip alone are no share');
+  assert.ok(cats.includes('city') && cats.includes('postal_code') && cats.includes('gender'), 'they were collected though');
 });
 
 test('trace context goes to first-party hosts only', () => {

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { LIMIT } from './harness.test';
 import assert from 'node:assert/strict';
 import { appendChunk, bodyBytes } from './body-copy';
 import { createTracker, emptyBody, finish, getCapture, type CaptureWithError } from './tracker';
@@ -8,7 +9,7 @@ function tracker(limit: number) {
   return createTracker({}, capture, { limit });
 }
 
-test('string prefixes equal the byte prefix at every limit, across multi-byte characters', () => {
+test('string prefixes equal the byte prefix at every limit, across multi-byte characters', LIMIT, () => {
   const samples: [string, BufferEncoding | undefined][] = [
     ['ab😀cé€d😀😀x', undefined], ['ab😀cé€d😀😀x', 'utf8'], ['café ÿ naïve', 'latin1'], ['00ff10ab', 'hex'], ['aGVsbG8gd29ybGQ=', 'base64'],
   ];
@@ -26,7 +27,7 @@ test('string prefixes equal the byte prefix at every limit, across multi-byte ch
   }
 });
 
-test('chunks are copied, not referenced, and never exceed the limit in total', () => {
+test('chunks are copied, not referenced, and never exceed the limit in total', LIMIT, () => {
   const t = tracker(5);
   const a = Buffer.from('abc');
   appendChunk(t, a);
@@ -41,7 +42,7 @@ test('chunks are copied, not referenced, and never exceed the limit in total', (
   assert.equal(bodyBytes(b), bodyBytes(b), 'joined buffer is cached');
 });
 
-test('finish notifies once and later chunks are ignored; invalid limits copy nothing', () => {
+test('finish notifies once and later chunks are ignored; invalid limits copy nothing', LIMIT, () => {
   let calls = 0;
   const owner = {};
   const capture: CaptureWithError = { kind: 'egress', method: '', url: '', host: '', headers: {}, body: emptyBody() };

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
+import { LIMIT } from './harness.test';
 import assert from 'node:assert/strict';
 import { cleanIp, resolveClientIp } from './client-ip';
 
-test('cleanIp keeps valid addresses and strips ports, brackets and the IPv4-mapped prefix', () => {
+test('cleanIp keeps valid addresses and strips ports, brackets and the IPv4-mapped prefix', LIMIT, () => {
   assert.equal(cleanIp(' 203.0.113.9 '), '203.0.113.9');
   assert.equal(cleanIp('203.0.113.9:4711'), '203.0.113.9');
   assert.equal(cleanIp('::ffff:127.0.0.1'), '127.0.0.1');
@@ -15,7 +16,7 @@ test('cleanIp keeps valid addresses and strips ports, brackets and the IPv4-mapp
   assert.equal(cleanIp(undefined), undefined);
 });
 
-test('resolveClientIp: first valid X-Forwarded-For hop, then X-Real-IP, then the socket', () => {
+test('resolveClientIp: first valid X-Forwarded-For hop, then X-Real-IP, then the socket', LIMIT, () => {
   assert.equal(resolveClientIp({ 'x-forwarded-for': '_hidden, 198.51.100.4, 10.0.0.1' }, '10.0.0.2'), '198.51.100.4');
   assert.equal(resolveClientIp({ 'x-forwarded-for': ['junk', '198.51.100.5'] }, '10.0.0.2'), '198.51.100.5');
   assert.equal(resolveClientIp({ 'x-forwarded-for': 'junk', 'x-real-ip': '198.51.100.6' }, '10.0.0.2'), '198.51.100.6');

@@ -1,9 +1,11 @@
 // The ingress hook under real frameworks: each app must parse exactly what it parses without it.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { bodyBytes, captureIncoming } from './index';
-import { listen, recorder, send, type Recorder, type Reply, type Sent } from './harness.test';
+import { listen, recorder, send, type Recorder, type Reply, type Sent, closeAll, LIMIT } from './harness.test';
+
+after(closeAll);
 import type { IngressCapture } from '../../span-processor/types';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the frameworks ship without types here */
@@ -58,7 +60,7 @@ function jsonBody(obj: unknown): Sent {
 
 const PERSON = { email: 'jane.doe@example.com', phone: '+1 415 555 0100', note: 'é ünïcode ✓' };
 
-test('express.json: same parsed body; capture complete; target before router rewrite', async () => {
+test('express.json: same parsed body; capture complete; target before router rewrite', LIMIT, async () => {
   const sent = jsonBody(PERSON);
   const { base, withCapture, rec } = await compare(expressApp(1 << 20), sent);
   assert.deepEqual(JSON.parse(withCapture.body.toString()), JSON.parse(base.body.toString()));
@@ -70,7 +72,7 @@ test('express.json: same parsed body; capture complete; target before router rew
   assert.equal(c.headers['content-type'], 'application/json');
 });
 
-test('express.json over the limit: app parses the whole body, capture truncated', async () => {
+test('express.json over the limit: app parses the whole body, capture truncated', LIMIT, async () => {
   const big = { ...PERSON, pad: 'x'.repeat(50_000) };
   const sent = jsonBody(big);
   const { withCapture, rec } = await compare(expressApp(64), sent);
@@ -81,7 +83,7 @@ test('express.json over the limit: app parses the whole body, capture truncated'
   assert.ok(bodyBytes(c.body).equals((sent.body as Buffer).subarray(0, 64)));
 });
 
-test('express.urlencoded: same parsed form', async () => {
+test('express.urlencoded: same parsed form', LIMIT, async () => {
   const body = Buffer.from('email=jane%40example.com&name=Jane+Doe');
   const sent: Sent = { path: '/api/items', body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length) } };
   const { base, withCapture, rec } = await compare(expressApp(1 << 20), sent);
@@ -90,7 +92,7 @@ test('express.urlencoded: same parsed form', async () => {
   assert.ok(bodyBytes(rec.captures[0].body).equals(body));
 });
 
-test('multer multipart: same fields and file bytes', async () => {
+test('multer multipart: same fields and file bytes', LIMIT, async () => {
   const boundary = '----sstboundary42';
   const fileData = Buffer.from([0, 1, 2, 255, 254, 13, 10, 45, 45]);
   const body = Buffer.concat([
@@ -109,12 +111,14 @@ test('multer multipart: same fields and file bytes', async () => {
   assert.equal(rec.captures[0].body.complete, true);
 });
 
-test('fastify (serverFactory): same parsed JSON', async () => {
+test('fastify (serverFactory): same parsed JSON', LIMIT, async () => {
   const make = async (rec: Recorder | null) => {
-    const app = Fastify({ serverFactory: (handler: Handler) => http.createServer(hooked(handler, rec, 1 << 20)) });
+    let server: http.Server | undefined;
+    const app = Fastify({ serverFactory: (handler: Handler) => (server = http.createServer(hooked(handler, rec, 1 << 20))) });
     app.post('/f', async (request: any) => ({ got: request.body }));
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    return { port: app.server.address().port as number, close: () => app.close() as Promise<void> };
+    await app.ready();
+    const running = await listen(server as http.Server);
+    return { port: running.port, close: async () => { await running.close(); await app.close(); } };
   };
   const body = Buffer.from(JSON.stringify(PERSON));
   const sent: Sent = { path: '/f', body, headers: { 'content-type': 'application/json', 'content-length': String(body.length) } };
@@ -125,7 +129,7 @@ test('fastify (serverFactory): same parsed JSON', async () => {
   assert.equal(rec.captures[0].body.complete, true);
 });
 
-test('koa reading ctx.req: same bytes', async () => {
+test('koa reading ctx.req: same bytes', LIMIT, async () => {
   const make = async (rec: Recorder | null) => {
     const app = new Koa();
     app.use(async (ctx: any) => {

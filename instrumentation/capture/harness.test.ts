@@ -5,13 +5,29 @@ import type { Capture } from '../../span-processor/types';
 
 export interface Running { port: number; close: () => Promise<void> }
 
+/** Per-test options: a failing or stuck test ends instead of hanging the file. */
+export const LIMIT = { timeout: 5000 } as const;
+
+const open = new Set<http.Server>();
+
+/** For `after(closeAll)`: servers of a failed test (which skipped its own close) do not keep the process alive. */
+export function closeAll(): void {
+  for (const s of open) {
+    s.closeAllConnections();
+    s.close();
+  }
+  open.clear();
+}
+
 export function listen(server: http.Server): Promise<Running> {
+  open.add(server);
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const port = (server.address() as AddressInfo).port;
       resolve({
         port,
         close: () => new Promise<void>((done) => {
+          open.delete(server);
           server.closeAllConnections();
           server.close(() => done());
         }),

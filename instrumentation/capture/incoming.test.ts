@@ -1,10 +1,12 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { Writable } from 'node:stream';
 import { bodyBytes, captureIncoming, getCapture } from './index';
-import { bytes, delay, listen, recorder, send, split, type Recorder } from './harness.test';
+import { bytes, delay, listen, recorder, send, split, type Recorder, closeAll, LIMIT } from './harness.test';
+
+after(closeAll);
 import type { IngressCapture } from '../../span-processor/types';
 
 type Style = 'data' | 'for-await' | 'pipe' | 'readable' | 'unread';
@@ -49,7 +51,7 @@ const STYLES: Style[] = ['data', 'for-await', 'pipe', 'readable'];
 const BODY = bytes(200_000);
 
 for (const style of STYLES) {
-  test(`ingress ${style}: app gets identical bytes, capture equals the body and is complete`, async () => {
+  test(`ingress ${style}: app gets identical bytes, capture equals the body and is complete`, LIMIT, async () => {
     const plain = await listen(server(style, null, 0));
     const baseline = await send(plain.port, { body: split(BODY, 4) });
     await plain.close();
@@ -74,7 +76,7 @@ for (const style of STYLES) {
   });
 }
 
-test('ingress over the limit: truncated copy of the first bytes, app still gets everything', async () => {
+test('ingress over the limit: truncated copy of the first bytes, app still gets everything', LIMIT, async () => {
   const rec = recorder();
   const s = await listen(server('data', rec, 1000));
   const r = await send(s.port, { body: split(BODY, 3) });
@@ -89,7 +91,7 @@ test('ingress over the limit: truncated copy of the first bytes, app still gets 
   assert.ok(c.body.chunks.reduce((n, b) => n + b.length, 0) <= 1000);
 });
 
-test('ingress unread small body is still captured', async () => {
+test('ingress unread small body is still captured', LIMIT, async () => {
   const rec = recorder();
   const s = await listen(server('unread', rec, 1 << 20));
   const body = Buffer.from('{"email":"a@b.example"}');
@@ -102,7 +104,7 @@ test('ingress unread small body is still captured', async () => {
   assert.deepEqual(rec.completions.map((x) => x.complete), [true]);
 });
 
-test('ingress unread body larger than the buffers: capture incomplete, never reported complete', async () => {
+test('ingress unread body larger than the buffers: capture incomplete, never reported complete', LIMIT, async () => {
   const rec = recorder();
   const s = await listen(server('unread', rec, 8 << 20));
   const big = bytes(4 << 20);
@@ -118,7 +120,7 @@ test('ingress unread body larger than the buffers: capture incomplete, never rep
   assert.ok(rec.completions.every((x) => !x.complete));
 });
 
-test('ingress without body: complete empty capture, headers, target, client ip', async () => {
+test('ingress without body: complete empty capture, headers, target, client ip', LIMIT, async () => {
   const rec = recorder();
   const s = await listen(server('data', rec, 1024));
   await send(s.port, {
@@ -140,7 +142,7 @@ test('ingress without body: complete empty capture, headers, target, client ip',
   assert.deepEqual(rec.completions.map((x) => x.complete), [true, true, true]);
 });
 
-test('ingress hook adds no listeners and does not change flowing state', async () => {
+test('ingress hook adds no listeners and does not change flowing state', LIMIT, async () => {
   const seen: { before: (string | symbol)[]; after: (string | symbol)[]; flowing: [unknown, unknown]; own: boolean }[] = [];
   const rec = recorder();
   const s = await listen(http.createServer((req, res) => {
@@ -157,7 +159,7 @@ test('ingress hook adds no listeners and does not change flowing state', async (
   assert.equal(seen[0].own, true);
 });
 
-test('ingress abort mid-body: onComplete once with complete=false, app sees aborted, server survives', async () => {
+test('ingress abort mid-body: onComplete once with complete=false, app sees aborted, server survives', LIMIT, async () => {
   const rec = recorder();
   let appSawAborted = false;
   const s = await listen(http.createServer((req, res) => {
@@ -182,7 +184,7 @@ test('ingress abort mid-body: onComplete once with complete=false, app sees abor
   await s.close();
 });
 
-test('ingress second hook on the same request shares one copy and notifies both owners', async () => {
+test('ingress second hook on the same request shares one copy and notifies both owners', LIMIT, async () => {
   const a = recorder();
   const b = recorder();
   const s = await listen(http.createServer((req, res) => {
@@ -200,7 +202,7 @@ test('ingress second hook on the same request shares one copy and notifies both 
   assert.equal(b.completions[0].owner, b.owner);
 });
 
-test('ingress hook never throws on junk input', () => {
+test('ingress hook never throws on junk input', LIMIT, () => {
   const owner = {};
   const c = captureIncoming(owner, {} as http.IncomingMessage, { limit: 10 });
   assert.equal(c.kind, 'ingress');

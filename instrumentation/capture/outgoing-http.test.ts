@@ -1,10 +1,12 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
 import { bodyBytes, captureOutgoing, getCapture } from './index';
-import { bytes, listen, recorder, split, type Recorder } from './harness.test';
+import { bytes, listen, recorder, split, type Recorder, closeAll, LIMIT } from './harness.test';
+
+after(closeAll);
 import type { EgressCapture } from '../../span-processor/types';
 
 interface Received { body: Buffer; headers: http.IncomingHttpHeaders; url: string }
@@ -30,7 +32,7 @@ function start(port: number, rec: Recorder, limit: number, path = '/v1/events?k=
   return { req, done };
 }
 
-test('egress write+end: captured bytes equal what the server received; returns and callbacks kept', async () => {
+test('egress write+end: captured bytes equal what the server received; returns and callbacks kept', LIMIT, async () => {
   const s = await sink();
   const rec = recorder();
   const { req, done } = start(s.port, rec, 1 << 20);
@@ -57,7 +59,7 @@ test('egress write+end: captured bytes equal what the server received; returns a
   assert.equal(c.headers['x-api-key'], 'k1');
 });
 
-test('egress end(chunk) only, headers set after creation are captured', async () => {
+test('egress end(chunk) only, headers set after creation are captured', LIMIT, async () => {
   const s = await sink();
   const rec = recorder();
   const { req, done } = start(s.port, rec, 1 << 20);
@@ -73,7 +75,7 @@ test('egress end(chunk) only, headers set after creation are captured', async ()
   assert.equal(c.headers.host, `127.0.0.1:${s.port}`);
 });
 
-test('egress end(cb) with no body: empty complete capture', async () => {
+test('egress end(cb) with no body: empty complete capture', LIMIT, async () => {
   const s = await sink();
   const rec = recorder();
   const { req, done } = start(s.port, rec, 1 << 20);
@@ -86,7 +88,7 @@ test('egress end(cb) with no body: empty complete capture', async () => {
   assert.deepEqual(rec.completions.map((x) => x.complete), [true]);
 });
 
-test('egress piped from a Readable', async () => {
+test('egress piped from a Readable', LIMIT, async () => {
   const s = await sink();
   const rec = recorder();
   const { req, done } = start(s.port, rec, 1 << 20);
@@ -99,7 +101,7 @@ test('egress piped from a Readable', async () => {
   assert.equal(rec.captures[0].body.complete, true);
 });
 
-test('egress latin1 strings are captured as the bytes sent', async () => {
+test('egress latin1 strings are captured as the bytes sent', LIMIT, async () => {
   const s = await sink();
   const rec = recorder();
   const { req, done } = start(s.port, rec, 1 << 20);
@@ -111,7 +113,7 @@ test('egress latin1 strings are captured as the bytes sent', async () => {
   assert.ok(bodyBytes(rec.captures[0].body).equals(s.got[0].body));
 });
 
-test('egress over the limit: truncated prefix (also inside a UTF-8 string), server gets all', async () => {
+test('egress over the limit: truncated prefix (also inside a UTF-8 string), server gets all', LIMIT, async () => {
   const s = await sink();
   const rec = recorder();
   const { req, done } = start(s.port, rec, 10);
@@ -128,7 +130,7 @@ test('egress over the limit: truncated prefix (also inside a UTF-8 string), serv
   assert.ok(bodyBytes(c.body).equals(sent.subarray(0, 10)));
 });
 
-test('egress destroyed before end: onComplete once with complete=false', async () => {
+test('egress destroyed before end: onComplete once with complete=false', LIMIT, async () => {
   const s = await sink();
   const rec = recorder();
   const req = http.request({ host: '127.0.0.1', port: s.port, method: 'POST', path: '/', agent: false });
@@ -142,7 +144,7 @@ test('egress destroyed before end: onComplete once with complete=false', async (
   assert.equal(bodyBytes(rec.captures.length ? rec.captures[0].body : (getCapture(rec.owner) as EgressCapture).body).toString(), 'partial');
 });
 
-test('egress url: lowercase host with port, absolute proxy path, junk input never throws', () => {
+test('egress url: lowercase host with port, absolute proxy path, junk input never throws', LIMIT, () => {
   const owner = {};
   const req = http.request({ host: 'API.Example.COM', port: 443, path: '/x', protocol: 'http:', agent: false, method: 'PUT' });
   req.on('error', () => undefined);
@@ -165,6 +167,15 @@ test('egress url: lowercase host with port, absolute proxy path, junk input neve
   viaProxy.destroy();
   assert.equal(p.url, 'http://Track.Vendor.io:8080/p?q=1');
   assert.equal(p.host, 'track.vendor.io');
+
+  let late = 0;
+  const ended = http.request({ host: '127.0.0.1', port: 1, path: '/late', agent: false });
+  ended.on('error', () => undefined);
+  ended.end('gone');
+  const l = captureOutgoing({}, ended, { limit: 10, onComplete: () => { late++; } });
+  ended.destroy();
+  assert.equal(late, 1);
+  assert.equal(l.body.complete, false);
 
   const junk = captureOutgoing({}, {} as http.ClientRequest, { limit: 10 });
   assert.equal(junk.kind, 'egress');

@@ -24,6 +24,12 @@ export function captureOutgoing(owner: object, req: ClientRequest, opts: Capture
     capture.method = typeof req.method === 'string' ? req.method : 'GET';
     describeTarget(req, capture);
     capture.headers = headersOf(req, t);
+    if (req.writableEnded) {
+      // Hooked after end() (e.g. http.get outside OTel): the body already left unseen.
+      t.missedPrefix = true;
+      finish(t, false);
+      return capture as EgressCapture;
+    }
     wrap(req, t);
   } catch (err) {
     if (t) noteError(t, err);

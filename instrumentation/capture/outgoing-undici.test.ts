@@ -1,10 +1,12 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import dc from 'node:diagnostics_channel';
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import { bodyBytes, captureUndici, getCapture, type UndiciRequestLike } from './index';
-import { bytes, delay, listen, recorder, type Recorder } from './harness.test';
+import { bytes, delay, listen, recorder, type Recorder, closeAll, LIMIT } from './harness.test';
+
+after(closeAll);
 import type { EgressCapture } from '../../span-processor/types';
 
 interface Received { body: Buffer; headers: http.IncomingHttpHeaders }
@@ -56,7 +58,7 @@ function normalize(r: Received): string {
 }
 
 for (const [name, make] of Object.entries(BODIES)) {
-  test(`fetch ${name}: server receives identical bytes, capture equals them`, async () => {
+  test(`fetch ${name}: server receives identical bytes, capture equals them`, LIMIT, async () => {
     const s = await sink();
     const url = `http://127.0.0.1:${s.port}/track?id=7`;
     await withHook(null, 0, () => fetch(url, { method: 'POST', body: make(), duplex: 'half' } as RequestInit).then((r) => r.text()));
@@ -81,7 +83,7 @@ for (const [name, make] of Object.entries(BODIES)) {
   });
 }
 
-test('fetch over the limit: truncated capture, server still gets everything', async () => {
+test('fetch over the limit: truncated capture, server still gets everything', LIMIT, async () => {
   const s = await sink();
   const rec = recorder();
   const big = 'x'.repeat(100_000);
@@ -94,7 +96,7 @@ test('fetch over the limit: truncated capture, server still gets everything', as
   assert.equal(bodyBytes(c.body).toString(), big.slice(0, 1000));
 });
 
-test('fetch body stream that fails: same rejection as without capture, onComplete(false) once', async () => {
+test('fetch body stream that fails: same rejection as without capture, onComplete(false) once', LIMIT, async () => {
   const s = await sink();
   const failing = (): ReadableStream<Uint8Array> => {
     let n = 0;
@@ -116,7 +118,7 @@ test('fetch body stream that fails: same rejection as without capture, onComplet
   assert.equal(bodyBytes(rec.captures[0].body).toString(), 'first');
 });
 
-test('undici request objects: headers array/string, Readable body, FormData untouched', async () => {
+test('undici request objects: headers array/string, Readable body, FormData untouched', LIMIT, async () => {
   const rec = recorder();
   const readable = Readable.from([Buffer.from('ab'), Buffer.from('cd')]);
   const req: UndiciRequestLike = {
@@ -155,7 +157,7 @@ test('undici request objects: headers array/string, Readable body, FormData unto
   assert.ok((junk as { error?: string }).error);
 });
 
-test('undici async iterable: return() from the consumer reaches the source', async () => {
+test('undici async iterable: return() from the consumer reaches the source', LIMIT, async () => {
   let closed = false;
   async function* source(): AsyncGenerator<Uint8Array> {
     try { yield enc.encode('one'); yield enc.encode('two'); } finally { closed = true; }

@@ -150,6 +150,10 @@ test('low-entropy city: alone no match; next to the subject\'s email hash a matc
   // a vendor field that expects the category is enough on its own (hashed_* forms too)
   assert.deepEqual(summary(matchEgress(jsonCall('https://x.example/e', { ct: city, hashed_zip_code: hash('sha256', '94105') }), reg, OPTS).matches),
     ['C body.ct normalized+sha256', 'Z body.hashed_zip_code normalized+sha256']);
+  // … but only hashed: a plain city and zip sent alone (a weather lookup) are no share
+  const plain = new TestRegistry().index('email', 'E', 'E', 'lowercase', 'jane@x.com')
+    .index('city', 'C', 'E', 'plain', 'Springfield').index('postal_code', 'Z', 'E', 'plain', '62704');
+  assert.deepEqual(matchEgress(jsonCall('https://api.weather.example/v1', { city: 'Springfield', zip: '62704' }), plain, OPTS).matches, []);
 });
 
 test('a bare first name in prose is weak; with the last name or a strong id it counts', () => {

@@ -1,6 +1,6 @@
 // Which registry hits count as a share (semconv §4): low-entropy values, incomes, single first names
 // in prose and substring variants are only evidence next to a strong identifier of the same
-// subject, or under a field name that expects them.
+// subject, or under a field name that expects them (hashed, for the low-entropy categories).
 import { LOW_ENTROPY, type RegistryHit } from '../types';
 import type { TokenKind } from './scan';
 
@@ -50,6 +50,9 @@ export interface Candidate {
 
 export interface PolicyOptions {
   shareUserAgent: boolean;
+  /** Scrubbing attributes, not reporting shares: a plain low-entropy value under a field that names
+   *  it (`?ct=paris`) is removed even though sending it alone would not count as a share. */
+  scrub?: boolean;
 }
 
 function subjectOf(hit: RegistryHit): string {
@@ -90,8 +93,12 @@ export function keepMask(cands: readonly Candidate[], opts: PolicyOptions): bool
     const c = cands[i];
     const cat = c.hit.category;
     const linked = strongSubjects.has(subjectOf(c.hit));
-    if (LOW_ENTROPY.has(cat) || cat === 'income') {
+    if (cat === 'income') {
       keep[i] = linked || keyExpects(cat, normKeys[i]);
+    } else if (LOW_ENTROPY.has(cat)) {
+      // A plain `city` sent to a weather API is not a share; the same city hashed under `ct` is an
+      // identity-matching field (Meta, Snap, Pinterest, TikTok hash them to match people).
+      keep[i] = linked || ((opts.scrub === true || c.hit.digest !== undefined) && keyExpects(cat, normKeys[i]));
     } else if (weakName(c)) {
       keep[i] = linked || (nameTokens.get(subjectOf(c.hit))?.size ?? 0) >= 2;
     }

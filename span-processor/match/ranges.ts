@@ -63,7 +63,7 @@ export function findValueRanges(text: string, registry: Registry, opts: MatchOpt
   } catch {
     // a failing lookup must not break export: whatever was found so far is still scrubbed
   }
-  return pickRanges(cands, keepMask(cands, { shareUserAgent: opts.shareUserAgent === true }));
+  return pickRanges(cands, keepMask(cands, { shareUserAgent: opts.shareUserAgent === true, scrub: true }));
 }
 
 function scanSegments(env: ScanEnv, text: string, collect: (base: number, key: string, map: number[] | null, source: string) => HitSink): void {

@@ -11,7 +11,7 @@ import {
 } from './harness/contract-checks';
 import type { FakeRequest, FakeVendors } from './harness/fakes';
 import type { AppResponse } from './harness/http-client';
-import type { FlatSpan } from './harness/otlp-receiver';
+import { SPAN_KIND, type FlatSpan } from './harness/otlp-receiver';
 import { runApp, type ExitInfo, type LoadMode, type RunningApp } from './harness/run-app';
 import { fingerprintId, isCollect, serverSpansFor, strings } from './harness/spans';
 import { FBP_COOKIE, REGISTRANT as P, REGISTRANT_LEAK_PROFILE } from './people';
@@ -196,6 +196,15 @@ describe('express-register with --require @sst/otel-auto', () => {
 
   test('negative: the exchange-rate call carries nothing personal and is no share', TEST_TIMEOUT, async () => {
     assertNotShared((await runs.require).spans, NEGATIVE_HOST);
+  });
+
+  test("negative: the exporter's own OTLP traffic is neither a span nor a share", TEST_TIMEOUT, async () => {
+    const o = await runs.require;
+    assertExported(o.spans);
+    const port = String(o.app.receiver.port);
+    const own = o.spans.filter((s) => s.kind === SPAN_KIND.CLIENT && (String(s.attributes['server.port'] ?? s.attributes['net.peer.port'] ?? '') === port
+      || /\/v1\/traces/.test(String(s.attributes['url.full'] ?? s.attributes['http.url'] ?? ''))));
+    assert.deepEqual(own.map((s) => s.name), [], 'no CLIENT span for the OTLP export');
   });
 
   test('no traceparent / tracestate / baggage reaches a third party (§7)', TEST_TIMEOUT, async () => {
