@@ -84,6 +84,13 @@ export class Engine {
       const f = this.registry.fingerprint(v.category, v.value, v.region);
       if (f) { subject = f.fp; break; }
     }
+    if (subject === undefined) {
+      // No email, phone or user id: the fullest name stands for the person, so the income and
+      // birthdate next to it still count as theirs when they leave together (an LLM prompt).
+      let best: TaggedValue | undefined;
+      for (const v of values) if (v.category === 'name' && (!best || v.value.trim().length > best.value.trim().length)) best = v;
+      if (best) subject = this.registry.fingerprint('name', best.value)?.fp;
+    }
     const tags: Tag[] = [];
     for (const v of values) {
       // A user agent is reported at collect, but only indexed for matching when its shares are wanted.

@@ -12,6 +12,8 @@ export function decodeMultipart(ctx: DecodeContext, body: Buffer, contentType: s
   try {
     parser = busboy({
       headers: { 'content-type': contentType },
+      // Browsers send field names as UTF-8 (`téléphone`); busboy's default reads them as latin1.
+      defParamCharset: 'utf8',
       limits: {
         fileSize: 0,
         fields: ctx.maxLeaves,

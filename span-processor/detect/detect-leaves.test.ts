@@ -80,6 +80,9 @@ test('low-entropy values need their field name', () => {
   assert.equal(one('body.size', 'm'), undefined, '"m" alone is not a gender');
   assert.equal(one('body.gender', 'm'), 'gender');
   assert.equal(one('body.state', 'pending'), undefined, 'a status word in a state field');
+  assert.equal(one('body.estado', 'SP'), 'region');
+  assert.equal(one('body.estado', 'pendente'), undefined, 'estado is also a status field');
+  assert.equal(one('body.pincode', '560001'), 'postal_code');
   assert.equal(one('body.zip', 'London'), undefined, 'postal code needs a digit');
 });
 

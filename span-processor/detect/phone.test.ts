@@ -14,6 +14,9 @@ test('isValid parses national numbers with the default region and international 
   assert.equal(us.isValid('123-456-7890'), false, 'area code 123 does not exist');
   assert.equal(us.isValid('12345'), false);
   assert.equal(us.isValid('call me'), false);
+  // `00` as international prefix, whatever the default region's own prefix is (011 in NANP)
+  assert.equal(us.isValid('0049 151 23456789'), true);
+  assert.equal(us.isValid('0049 151'), false);
 });
 
 test('isWrittenLikePhone needs a + or separators', () => {

@@ -30,7 +30,10 @@ export function createPhoneValidator(defaultRegion: string): PhoneValidator {
     if (v.length < 5 || v.length > MAX_PHONE_CHARS) return false;
     if (countDigits(v) < 6) return false;
     try {
-      return parsePhoneNumberFromString(v, (hint ?? region) as CountryCode)?.isValid() ?? false;
+      // `00` is the international prefix in most of the world (`0049 151 …`), but not in the
+      // default region's metadata when that is NANP (011); the registry reads it as `+` too.
+      const text = v.startsWith('00') ? `+${v.slice(2)}` : v;
+      return parsePhoneNumberFromString(text, (hint ?? region) as CountryCode)?.isValid() ?? false;
     } catch {
       return false;
     }

@@ -19,9 +19,12 @@ const WHITESPACE_RUN = /\s+/g;
 const NON_DIGITS = /\D+/g;
 const SPACES = /\s+/g;
 
-const MONEY = /^[-+]?(?:[A-Za-z]{3}|[$€£¥₹])?\s*[-+]?\d[\d.,'’\s]*(?:[A-Za-z]{3}|[$€£¥₹])?$/;
+// Currency before or after: ISO codes, symbols, and dollar prefixes such as `R$`, `US$`, `C$`.
+const MONEY = /^[-+]?(?:[A-Za-z]{1,3}\$|[A-Za-z]{3}|[$€£¥₹])?\s*[-+]?\d[\d.,'’\s]*(?:[A-Za-z]{3}|[$€£¥₹])?$/;
 const MONEY_NOISE = /[^\d.,-]+/g;
 const GROUPED_THOUSANDS = /^\d{1,3}(?:[.,]\d{3})+$/;
+/** Indian grouping: lakh and crore (`1,34,000`, `12,34,56,789`). */
+const INDIAN_GROUPED = /^\d{1,2}(?:,\d{2})+,\d{3}$/;
 const PLAIN_NUMBER = /^\d+(?:\.\d+)?$/;
 const LEADING_ZEROS = /^0+(?=\d)/;
 const TRAILING_ZEROS = /\.?0+$/;
@@ -50,7 +53,7 @@ export function canonicalAmount(raw: string): string | null {
   } else if (lastDot >= 0 || lastComma >= 0) {
     const mark = lastDot >= 0 ? '.' : ',';
     // One kind of mark: groups of three after it are thousands (`120,000`, `1.500.000`), else decimal.
-    if (GROUPED_THOUSANDS.test(t)) {
+    if (GROUPED_THOUSANDS.test(t) || (mark === ',' && INDIAN_GROUPED.test(t))) {
       t = t.split(mark).join('');
     } else if (mark === ',') {
       t = t.replace(',', '.');

@@ -247,3 +247,43 @@ test('findValueRanges: urlencoded email in path and query, + for space, hex dige
   const stmt = "SELECT * FROM users WHERE email = 'jane@x.com'";
   assert.deepEqual(findValueRanges(stmt, reg, OPTS).map((r) => stmt.slice(r.start, r.end)), ['jane@x.com']);
 });
+
+/** The real registry keeps values under three characters only as digests; emulate that. */
+function shortAsDigestsOnly(reg: TestRegistry): TestRegistry {
+  const plain = reg.lookupPlain.bind(reg);
+  reg.lookupPlain = (token: string) => (token.length < 3 ? undefined : plain(token));
+  return reg;
+}
+
+test('one- and two-character values (country, gender, state codes) are found through their digest', () => {
+  const reg = shortAsDigestsOnly(new TestRegistry()
+    .index('email', 'E', 'E', 'lowercase', 'jane@x.com')
+    .index('country', 'C', 'E', 'normalized', 'US')
+    .index('gender', 'G', 'E', 'normalized', 'f'));
+  const r = matchEgress(jsonCall('https://x.example/e', { email: 'jane@x.com', countryCode: 'US', $Gender: 'F', size: 'M' }), reg, OPTS);
+  assert.deepEqual(summary(r.matches), ['C body.countryCode normalized', 'E body.email lowercase', 'G body.$Gender normalized']);
+  // alone, a plain short code is low entropy like any other
+  assert.deepEqual(matchEgress(jsonCall('https://x.example/e', { countryCode: 'US' }), reg, OPTS).matches, []);
+});
+
+test('dates rewritten in prose are looked up as ISO', () => {
+  const reg = new TestRegistry()
+    .index('email', 'E', 'E', 'plain', 'jane@x.com')
+    .index('birthdate', 'B', 'E', 'normalized', '1976-10-16');
+  for (const written of ['16.10.1976', '10/16/1976', '16 October 1976', 'October 16th, 1976', 'Oct. 16 1976']) {
+    const r = matchLeaves([{ path: 'body.prompt', key: 'prompt', value: `Applicant jane@x.com, born ${written}, asks for a loan.`, layers: [] }], reg, OPTS);
+    assert.deepEqual(summary(r.matches), ['B body.prompt normalized', 'E body.prompt plain'], written);
+  }
+  const other = matchLeaves([{ path: 'body.prompt', key: 'prompt', value: 'jane@x.com joined on 17 October 1976.', layers: [] }], reg, OPTS);
+  assert.deepEqual(summary(other.matches), ['E body.prompt plain']);
+});
+
+test('multi-word values in prose: street addresses, alphanumeric postcodes', () => {
+  const reg = new TestRegistry()
+    .index('email', 'E', 'E', 'plain', 'jane@x.com')
+    .index('address', 'A', 'E', 'lowercase', 'rua augusta, 1500')
+    .index('postal_code', 'Z', 'E', 'lowercase', 'sw1a 1aa');
+  const text = 'Ship the order of jane@x.com to Rua Augusta,  1500 today. Profile: {"zip":"SW1A 1AA"}';
+  const r = matchLeaves([{ path: 'body.prompt', key: 'prompt', value: text, layers: [] }], reg, OPTS);
+  assert.deepEqual(summary(r.matches), ['A body.prompt lowercase', 'E body.prompt plain', 'Z body.prompt lowercase']);
+});

@@ -18,6 +18,8 @@ const EXPECTED_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
   birthdate: new Set(['db', 'dob', 'doby', 'dobm', 'dobd', 'birthday', 'dateofbirth', 'birthdate', 'birthyear', 'birthmonth']),
   income: new Set(['income', 'salary', 'annualincome', 'revenue', 'householdincome', 'wage', 'wages']),
 };
+/** So few values that a match alone cannot say whose it is. */
+const VERY_LOW_ENTROPY: ReadonlySet<string> = new Set(['gender', 'country', 'region']);
 const SUBSTRING_KEYS: ReadonlySet<string> = new Set(['fn', 'ln', 'f5first', 'f5last', 'fi']);
 const KEY_AFFIXES = ['sha256', 'hashed', 'hash'] as const;
 const NON_ALNUM = /[^a-z0-9]+/g;
@@ -95,6 +97,10 @@ export function keepMask(cands: readonly Candidate[], opts: PolicyOptions): bool
     const linked = strongSubjects.has(subjectOf(c.hit));
     if (cat === 'income') {
       keep[i] = linked || keyExpects(cat, normKeys[i]);
+    } else if (VERY_LOW_ENTROPY.has(cat) && opts.scrub !== true) {
+      // `ge=sha256("f")` matches every woman in the registry: only the subject's own identifier in
+      // the same payload says whose gender (or country, or state) it is.
+      keep[i] = linked;
     } else if (LOW_ENTROPY.has(cat)) {
       // A plain `city` sent to a weather API is not a share; the same city hashed under `ct` is an
       // identity-matching field (Meta, Snap, Pinterest, TikTok hash them to match people).

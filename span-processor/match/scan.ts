@@ -1,11 +1,13 @@
 // Tokenizes one string into lookup keys and reports registry hits with their position. No vendor
 // knowledge: hex / base64 digest runs, emails, phone-like runs, words, numbers and dot segments are
 // generic shapes (semconv §5). Every loop is bounded by the shared token budget.
+import { createHash } from 'node:crypto';
 import type { RegistryHit, Registry } from '../types';
+import { findDates } from './dates';
 import { normalizeNumber, readNumber } from './numbers';
 import { phoneForms, type PhoneRegion } from './phone';
 
-export type TokenKind = 'whole' | 'digest' | 'email' | 'phone' | 'word' | 'pair' | 'number' | 'segment';
+export type TokenKind = 'whole' | 'digest' | 'email' | 'phone' | 'word' | 'pair' | 'phrase' | 'date' | 'number' | 'segment';
 export type TokenEncoding = '' | 'base64' | 'base64url';
 
 /** One token that hit the registry. `weakWord`: a single word inside free text of ≥ 4 words. */
@@ -24,6 +26,13 @@ const MAX_EMAILS = 64;
 const MAX_PHONES = 32;
 const MAX_SEGMENTS = 16;
 const FREE_TEXT_WORDS = 4;
+/** Phrases of 3..MAX_PHRASE_WORDS tokens are looked up (street addresses, `Rio de Janeiro`). */
+const MAX_PHRASE_WORDS = 6;
+const MAX_PHRASE_CHARS = 100;
+/** Token spans kept per text for phrase lookups. */
+const MAX_PHRASE_TOKENS = 2048;
+/** The registry indexes values shorter than this only as digests (`US`, `f`). */
+const SHORT_WHOLE = 2;
 const DIGEST_HEX = new Set([32, 40, 64]);
 const DIGEST_B64 = new Set([22, 27, 43]);
 const DIGEST_BYTES = new Set([16, 20, 32]);
@@ -31,7 +40,10 @@ const DIGEST_BYTES = new Set([16, 20, 32]);
 // Sticky, started at the beginning of the local part found by walking back from each '@', so the
 // regex never scans prose. Labels are split on '.', which no label class contains: linear.
 const EMAIL_RE = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}/y;
-const WORD_RE = /[\p{L}\p{M}]+/gu;
+// Letters with digits too, so alphanumeric postcodes pair up (`SW1A 1AA`, `M1 1AE`).
+const WORD_RE = /[\p{L}\p{M}\p{N}]+/gu;
+const ALL_DIGITS = /^\p{N}+$/u;
+const WHITESPACE_RUN = /\s+/g;
 const NON_ALNUM_RE = /[^\p{L}\p{M}\p{N}]+/gu;
 
 function spend(env: ScanEnv): boolean {
@@ -254,6 +266,7 @@ function scanWords(env: ScanEnv, text: string, emailSpans: readonly number[], si
   }
   const weak = wordCount >= FREE_TEXT_WORDS;
 
+  const spans: number[] = [];
   for (let i = 0; i < n && !env.truncated;) {
     while (i < n && isSpace(text.charCodeAt(i))) i++;
     let start = i;
@@ -261,6 +274,7 @@ function scanWords(env: ScanEnv, text: string, emailSpans: readonly number[], si
     let end = i;
     while (start < end && !isWordChar(text.charCodeAt(start))) start++;
     while (end > start && !isWordChar(text.charCodeAt(end - 1))) end--;
+    if (end > start && spans.length < MAX_PHRASE_TOKENS * 2) spans.push(start, end);
     if (end - start < 2 || insideSpans(emailSpans, start, end)) continue;
     const token = text.slice(start, end);
     lookupBoth(env, token, start, end, 'word', weak, sink);
@@ -283,9 +297,10 @@ function scanWords(env: ScanEnv, text: string, emailSpans: readonly number[], si
       continue;
     }
     const word = m[0].toLowerCase();
-    // the whitespace token pass already looked up words that are a whole token
+    // the whitespace token pass already looked up words that are a whole token; digit runs are
+    // the number scan's
     const wholeToken = (start === 0 || isSpace(text.charCodeAt(start - 1))) && (end === n || isSpace(text.charCodeAt(end)));
-    if (word.length >= 2 && !wholeToken) lookupPlain(env, word, start, end, 'word', weak, sink);
+    if (word.length >= 2 && !wholeToken && !ALL_DIGITS.test(word)) lookupPlain(env, word, start, end, 'word', weak, sink);
     if (prevEnd >= 0 && isOnlySpace(text, prevEnd, start)) {
       lookupPlain(env, `${prevWord} ${word}`, prevStart, end, 'pair', false, sink);
     }
@@ -293,6 +308,48 @@ function scanWords(env: ScanEnv, text: string, emailSpans: readonly number[], si
     prevStart = start;
     prevEnd = end;
   }
+  scanPhrases(env, text, spans, emailSpans, sink);
+}
+
+/** Starts like a street number or a proper noun: a digit or an uppercase letter. */
+function startsPhrase(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c > 127 && String.fromCharCode(c) !== String.fromCharCode(c).toLowerCase());
+}
+
+/**
+ * Runs of 3..MAX_PHRASE_WORDS whitespace tokens (street addresses, multi-word cities and
+ * surnames), looked up trimmed, whitespace-collapsed and lowercased. Only runs that start like a
+ * number or a proper noun are tried, which keeps ordinary prose cheap.
+ */
+function scanPhrases(env: ScanEnv, text: string, spans: readonly number[], emailSpans: readonly number[], sink: HitSink): void {
+  const count = spans.length / 2;
+  for (let t = 0; t + 2 < count && !env.truncated; t++) {
+    const start = spans[t * 2];
+    if (!startsPhrase(text.charCodeAt(start)) || insideSpans(emailSpans, start, spans[t * 2 + 1])) continue;
+    for (let k = t + 2; k < count && k - t < MAX_PHRASE_WORDS && !env.truncated; k++) {
+      const end = spans[k * 2 + 1];
+      if (end - start > MAX_PHRASE_CHARS) break;
+      lookupPlain(env, text.slice(start, end).replace(WHITESPACE_RUN, ' ').toLowerCase(), start, end, 'phrase', false, sink);
+    }
+  }
+}
+
+/** Dates in other writings than typed, looked up as ISO. */
+function scanDates(env: ScanEnv, text: string, sink: HitSink): void {
+  for (const d of findDates(text)) {
+    for (const form of d.iso) {
+      lookupPlain(env, form, d.start, d.end, 'date', false, sink);
+      if (env.truncated) return;
+    }
+  }
+}
+
+function hasDigit(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
 }
 
 function isOnlySpace(text: string, a: number, b: number): boolean {
@@ -334,6 +391,7 @@ export function scanText(env: ScanEnv, text: string, whole: boolean, sink: HitSi
   const emailSpans = scanEmails(env, text, whole, sink);
   scanPhones(env, text, sink);
   scanNumbers(env, text, whole, sink);
+  if (text.length >= 8 && hasDigit(text)) scanDates(env, text, sink);
   if (hasSpace(text)) scanWords(env, text, emailSpans, sink);
   else if (text.length <= MAX_WHOLE && text.indexOf('.') > 0) scanDotSegments(env, text, sink);
 }
@@ -341,7 +399,25 @@ export function scanText(env: ScanEnv, text: string, whole: boolean, sink: HitSi
 /** Only the full value, as written and trimmed+lowercased. */
 export function scanWhole(env: ScanEnv, text: string, sink: HitSink): void {
   if (text.length === 0 || text.length > MAX_WHOLE) return;
-  lookupPlain(env, text, 0, text.length, 'whole', false, sink);
   const norm = text.trim().toLowerCase();
+  if (norm.length > 0 && norm.length <= SHORT_WHOLE) {
+    lookupShort(env, text.trim(), text.length, sink);
+    if (norm !== text.trim()) lookupShort(env, norm, text.length, sink);
+    return;
+  }
+  lookupPlain(env, text, 0, text.length, 'whole', false, sink);
   if (norm !== text) lookupPlain(env, norm, 0, text.length, 'whole', false, sink);
+}
+
+/**
+ * A whole value of one or two characters (`US`, `F`, `CA`): the registry keeps such variants only
+ * as digests, so the value is hashed and looked up that way. The hit is still a plain share.
+ */
+function lookupShort(env: ScanEnv, token: string, end: number, sink: HitSink): void {
+  if (!spend(env)) return;
+  const hits = env.registry.lookupDigest(createHash('sha256').update(token, 'utf8').digest());
+  if (hits === undefined || hits.length === 0) return;
+  const plain: RegistryHit[] = [];
+  for (const h of hits) if (h.digest === 'sha256') plain.push({ ...h, digest: undefined });
+  if (plain.length > 0) sink(0, end, plain, '', 'whole', false);
 }
