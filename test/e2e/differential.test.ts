@@ -12,7 +12,7 @@ import { runApp, type ExitInfo, type LoadMode, type RunningApp } from './harness
 import { serverSpansFor, sstKeys } from './harness/spans';
 
 const CAPTURE_LIMIT = 65_536;
-const TEST_TIMEOUT = { timeout: 60_000 };
+const TEST_TIMEOUT = { timeout: 180_000 };
 
 interface Observed {
   status: number;

@@ -22,7 +22,7 @@ const PARTNER_HOSTS = [
   'graph.facebook.com', 'api.segment.io', 'us.i.posthog.com', 'api.sendgrid.com', 'risk.partner-example.com',
   'www.google-analytics.com', 'datamanager.googleapis.com', 'accounts.internal.example', NEGATIVE_HOST,
 ];
-const TEST_TIMEOUT = { timeout: 60_000 };
+const TEST_TIMEOUT = { timeout: 180_000 };
 
 const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 const lowerEmail = P.email.trim().toLowerCase();

@@ -17,7 +17,7 @@ import { fingerprintId, isCollect, serverSpansFor } from './harness/spans';
 import { SUBSCRIBER as P, SUBSCRIBER_LEAK_PROFILE } from './people';
 
 const HOSTS = ['a.klaviyo.com', 'api.hubapi.com', 'track.customer.io'];
-const TEST_TIMEOUT = { timeout: 60_000 };
+const TEST_TIMEOUT = { timeout: 180_000 };
 const lowerEmail = P.email.toLowerCase();
 
 interface Outcome {

@@ -71,7 +71,7 @@ export interface RunningApp {
   leakSources(): LeakSource[];
 }
 
-const READY_TIMEOUT_MS = 20_000;
+const READY_TIMEOUT_MS = 45_000;
 const EXIT_WAIT_MS = 10_000;
 const MAX_SPOOL_FILES = 200;
 const MAX_SPOOL_DEPTH = 6;
