@@ -1,71 +1,45 @@
 // SST_CONFIG: YAML or JSON, validated with a schema. An invalid file is a clear error naming the
 // file, the key and what was expected; the caller decides whether to run uninstrumented or fail.
+// zod and yaml are loaded only when there is something to parse (startup cost of the common case).
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import type { SstConfigParsed, SstConfigInput, FieldRuleParsed, DestinationParsed } from './config-schema';
 
-const hostList = z.array(z.string().min(1)).default([]);
-
-const fieldRuleSchema = z.object({
-  category: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a lowercase category name such as "email" or "loyalty_id"'),
-  /** Field names (any case or separator style: `firstName`, `first_name`, `first-name` are one). */
-  names: z.array(z.string().min(1)).default([]),
-  /** A regular expression tested against the normalized field name (lowercase, no separators). */
-  pattern: z.string().refine((p) => { try { new RegExp(p); return true; } catch { return false; } }, 'a valid regular expression').optional(),
-}).strict();
-
-const destinationSchema = z.object({
-  hosts: z.array(z.string().min(1)).min(1),
-  path: z.string().refine((p) => { try { new RegExp(p); return true; } catch { return false; } }, 'a valid regular expression').optional(),
-  vendor: z.string().min(1),
-  kind: z.enum(['advertising', 'analytics', 'cdp', 'crm', 'email', 'sms', 'llm', 'payments', 'support', 'observability', 'internal', 'unknown']),
-  catalogKind: z.string().optional(),
-}).strict();
-
-export const configSchema = z.object({
-  /** Hosts that are part of this service's own system: share spans to them are third_party=false,
-   *  and only they receive traceparent/baggage. Globs: `*.internal.example`. */
-  firstPartyHosts: hostList,
-  /** Hosts whose outgoing calls are never inspected (e.g. a log shipper). */
-  ignoredHosts: hostList,
-  /** ISO 3166 region used to parse national phone numbers (`0151 …`, `(650) 555-1212`). */
-  defaultPhoneRegion: z.string().regex(/^[A-Z]{2}$/, 'a two-letter ISO 3166 region such as "US" or "DE"').default('US'),
-  /** Max bytes of a body inspected; larger bodies are inspected up to the limit and pass untouched. */
-  captureLimit: z.number().int().positive().max(64 * 1024 * 1024).default(1024 * 1024),
-  /** Extra field-name rules (added before the built-in ones, so they win). */
-  fieldRules: z.array(fieldRuleSchema).default([]),
-  /** Extra destinations (checked before the built-in catalog). */
-  destinations: z.array(destinationSchema).default([]),
-  /** Request headers inspected at ingress besides cookies, user-agent and x-forwarded-for. */
-  captureHeaders: z.array(z.string().min(1)).default([]),
-  /** Keep client.address / http.client_ip on spans instead of replacing them with a fingerprint. */
-  keepClientAddress: z.boolean().default(false),
-  /** Report a user agent sent to a vendor as a share (it is always tagged at collect). */
-  shareUserAgent: z.boolean().default(false),
-  /** Cap of sst.tag / sst.match events per span. */
-  maxEventsPerSpan: z.number().int().positive().max(10000).default(64),
-  registry: z.object({
-    ttlSeconds: z.number().int().positive().default(6 * 3600),
-    maxBytes: z.number().int().positive().default(64 * 1024 * 1024),
-  }).strict().default({ ttlSeconds: 6 * 3600, maxBytes: 64 * 1024 * 1024 }),
-}).strict();
-
-export type SstConfig = z.infer<typeof configSchema>;
-export type FieldRuleConfig = z.infer<typeof fieldRuleSchema>;
-export type DestinationConfig = z.infer<typeof destinationSchema>;
+export type SstConfig = SstConfigParsed;
+export type FieldRuleConfig = FieldRuleParsed;
+export type DestinationConfig = DestinationParsed;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** The schema's defaults, as plain data (a test checks they equal `configSchema.parse({})`). */
+export const DEFAULTS: Readonly<SstConfig> = Object.freeze({
+  firstPartyHosts: [],
+  ignoredHosts: [],
+  defaultPhoneRegion: 'US',
+  captureLimit: 1024 * 1024,
+  fieldRules: [],
+  destinations: [],
+  captureHeaders: [],
+  keepClientAddress: false,
+  shareUserAgent: false,
+  maxEventsPerSpan: 64,
+  registry: { ttlSeconds: 6 * 3600, maxBytes: 64 * 1024 * 1024 },
+});
+
+function schema(): typeof import('./config-schema') {
+  return require('./config-schema') as typeof import('./config-schema');
+}
+
 /** Defaults, for tests and for a process without SST_CONFIG. */
-export function defaultConfig(overrides: Partial<z.input<typeof configSchema>> = {}): SstConfig {
-  return configSchema.parse(overrides);
+export function defaultConfig(overrides: Partial<SstConfigInput> = {}): SstConfig {
+  if (Object.keys(overrides).length === 0) return structuredClone(DEFAULTS) as SstConfig;
+  return schema().configSchema.parse(overrides);
 }
 
 /** Validate an already-parsed object; `where` names the source in the error. */
 export function parseConfig(raw: unknown, where: string): SstConfig {
-  const res = configSchema.safeParse(raw ?? {});
+  const res = schema().configSchema.safeParse(raw ?? {});
   if (res.success) return res.data;
   const issues = res.error.issues.map((i) => {
     const key = i.path.length ? i.path.join('.') : '(top level)';
@@ -84,7 +58,8 @@ export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.en
   }
   let raw: unknown;
   try {
-    raw = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text, { schema: 'core', customTags: [] });
+    if (/\.json$/i.test(path)) raw = JSON.parse(text);
+    else raw = (require('yaml') as typeof import('yaml')).parse(text, { schema: 'core', customTags: [] });
   } catch (e) {
     throw new ConfigError(`cannot parse SST config ${path}: ${(e as Error).message.split('\n')[0]}`);
   }
