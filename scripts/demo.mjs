@@ -4,7 +4,7 @@
 // partner, the company's own accounts service) runs under `node --import @sst/otel-auto`, gets a
 // few sign-ups, and the terminal shows what it collected and whom it shared it with, as which
 // disguise, from the spans alone. Every vendor is a loopback fake; nothing leaves the machine.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
@@ -18,6 +18,7 @@ if (!existsSync(join(root, 'dist', 'test', 'e2e', 'harness', 'run-app.js'))) {
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
 const { runApp } = require(join(root, 'dist/test/e2e/harness/run-app.js'));
+const { FINGERPRINT_KEY } = require(join(root, 'dist/test/e2e/harness/hosts.js'));
 
 const PEOPLE = [
   ['Marisol', 'Quintero', 'Marisol.Quintero@Gmail.com', '(415) 555-0148', '1988-04-23', 'female', 'Santa Rosa', '95404', 85000],
@@ -30,7 +31,8 @@ const PEOPLE = [
 const cell = (s, n) => { s = String(s); return s.length > n ? s.slice(0, n - 1) + '…' : s.padEnd(n); };
 const strs = (v) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
 
-const app = await runApp({ app: 'express-register.cjs', args: 'import', config: { firstPartyHosts: ['accounts.internal.example'] } });
+// The app exports OTLP to the harness and also spools (SST_SPOOL=true) for the lineage store.
+const app = await runApp({ app: 'express-register.cjs', args: 'import', env: { SST_SPOOL: 'true' }, config: { firstPartyHosts: ['accounts.internal.example'] } });
 try {
   let i = 0;
   for (const [firstName, lastName, email, phone, birthdate, gender, city, zip, income] of PEOPLE) {
@@ -73,3 +75,26 @@ for (const [h, e] of [...byHost].sort((x, y) => y[1].calls - x[1].calls)) {
 const quiet = [...new Set(app.fakes.hosts())].filter((h) => !byHost.has(h));
 if (quiet.length) console.log(`\ncalled without personal data (no share): ${quiet.join(', ')}`);
 console.log('\nSpans carry keyed fingerprint ids only; the values above never left the app.');
+
+// The same spans in the lineage store (embedded ClickHouse), through the `sst` CLI.
+const demoDir = join(root, '.sst', 'demo');
+rmSync(demoDir, { recursive: true, force: true });
+mkdirSync(join(demoDir, 'spool'), { recursive: true });
+app.spoolFiles.forEach((f, i) => writeFileSync(join(demoDir, 'spool', `demo-${i}.jsonl`), f.text));
+const sst = (...args) => spawnSync(process.execPath, [join(root, 'dist/cli/sst.js'), '--store', join(demoDir, 'clickhouse'), ...args], {
+  cwd: root, stdio: 'inherit', env: { ...process.env, SST_FINGERPRINT_KEY: FINGERPRINT_KEY, SST_SPOOL_DIR: join(demoDir, 'spool') },
+});
+if (!existsSync(join(root, 'node_modules', 'chdb'))) {
+  console.log('\n(chdb, an optional dependency, is not installed: skipping the lineage store part)');
+} else {
+  console.log('\n$ sst ingest && sst report');
+  sst('ingest');
+  sst('report', '--no-ingest');
+  const rel = (p) => p.slice(root.length + 1);
+  const env = `SST_FINGERPRINT_KEY=${FINGERPRINT_KEY}`;
+  const cli = `node dist/cli/sst.js --store ${rel(join(demoDir, 'clickhouse'))}`;
+  console.log('\nTry next:');
+  console.log(`  ${env} ${cli} lineage --value ${PEOPLE[0][2].trim()}`);
+  console.log(`  ${cli} shares --vendor meta --since 1h`);
+  console.log(`  ${cli} sql "SELECT SstDestinationVendor AS vendor, count() AS calls FROM otel_traces WHERE SstFlow = 'share' GROUP BY vendor ORDER BY calls DESC"`);
+}

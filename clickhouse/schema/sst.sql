@@ -4,8 +4,9 @@
 --     arrays as JSON text) once at insert. On parts written before this ALTER, ClickHouse computes
 --     them on read from SpanAttributes, so old collector data is covered without a rewrite.
 --   * The exporter's INSERT names its 22 columns, so extra MATERIALIZED columns never break it.
---   * The views read those columns plus the Events maps (per-fingerprint category, field and
---     transform come from the `sst.tag` / `sst.match` events).
+--   * Per-fingerprint category, field and transform come from the `sst.tag` / `sst.match` events
+--     (SstEvents, taken from the Events maps). The views read these columns only, so a subject
+--     lookup touches a few small columns of a few granules, never the attribute maps.
 -- Placeholders: {{database}} {{table}} (quoted identifiers), {{cluster}}.
 
 ALTER TABLE {{database}}.{{table}} {{cluster}}
@@ -22,6 +23,23 @@ ALTER TABLE {{database}}.{{table}} {{cluster}}
     ADD COLUMN IF NOT EXISTS SstMatchCount UInt32 MATERIALIZED toUInt32OrZero(SpanAttributes['sst.match.count']),
     ADD COLUMN IF NOT EXISTS SstTruncated Bool MATERIALIZED SpanAttributes['sst.truncated'] = 'true',
     ADD COLUMN IF NOT EXISTS SstError String MATERIALIZED SpanAttributes['sst.error'],
+    -- Where the data went or came from: the host for a share, db/namespace/collection for store and
+    -- load, `METHOD route` for a collect. Materialized so lookups need not read the attribute maps.
+    ADD COLUMN IF NOT EXISTS SstTarget LowCardinality(String) MATERIALIZED multiIf(
+            SpanAttributes['sst.flow'] = 'share', SpanAttributes['sst.destination.host'],
+            SpanAttributes['sst.flow'] IN ('store', 'load'), arrayStringConcat(arrayFilter(x -> x != '', [
+                if(SpanAttributes['db.system.name'] != '', SpanAttributes['db.system.name'], SpanAttributes['db.system']),
+                if(SpanAttributes['db.namespace'] != '', SpanAttributes['db.namespace'], SpanAttributes['db.name']),
+                if(SpanAttributes['db.collection.name'] != '', SpanAttributes['db.collection.name'], SpanAttributes['db.sql.table'])]), '/'),
+            trimBoth(concat(
+                if(SpanAttributes['http.request.method'] != '', SpanAttributes['http.request.method'], SpanAttributes['http.method']), ' ',
+                multiIf(SpanAttributes['http.route'] != '', SpanAttributes['http.route'],
+                        SpanAttributes['url.path'] != '', SpanAttributes['url.path'],
+                        splitByChar('?', SpanAttributes['http.target'])[1])))
+        ),
+    -- The sst.tag / sst.match events as small tuples: which value, category, field and transform.
+    ADD COLUMN IF NOT EXISTS SstEvents Array(Tuple(fingerprint String, category LowCardinality(String), field String, transform LowCardinality(String))) MATERIALIZED
+        arrayMap(a -> (a['sst.fingerprint'], a['sst.category'], a['sst.field'], a['sst.transform']), arrayFilter(a -> a['sst.fingerprint'] != '', Events.Attributes)),
     -- Subject lookups (`sst lineage`) read a few granules instead of the whole table.
     ADD INDEX IF NOT EXISTS idx_sst_fingerprints SstFingerprints TYPE bloom_filter(0.01) GRANULARITY 1,
     ADD INDEX IF NOT EXISTS idx_sst_flow SstFlow TYPE set(8) GRANULARITY 1;
@@ -51,22 +69,8 @@ SELECT
     SstMatchCount AS MatchCount,
     SstTruncated AS Truncated,
     SstError AS DetectionError,
-    -- Where the data went or came from: the host for a share, db/namespace/collection for store and
-    -- load, `METHOD route` for a collect.
-    multiIf(
-        SstFlow = 'share', SstDestinationHost,
-        SstFlow IN ('store', 'load'), arrayStringConcat(arrayFilter(x -> x != '', [
-            if(SpanAttributes['db.system.name'] != '', SpanAttributes['db.system.name'], SpanAttributes['db.system']),
-            if(SpanAttributes['db.namespace'] != '', SpanAttributes['db.namespace'], SpanAttributes['db.name']),
-            if(SpanAttributes['db.collection.name'] != '', SpanAttributes['db.collection.name'], SpanAttributes['db.sql.table'])]), '/'),
-        trimBoth(concat(
-            if(SpanAttributes['http.request.method'] != '', SpanAttributes['http.request.method'], SpanAttributes['http.method']), ' ',
-            multiIf(SpanAttributes['http.route'] != '', SpanAttributes['http.route'],
-                    SpanAttributes['url.path'] != '', SpanAttributes['url.path'],
-                    splitByChar('?', SpanAttributes['http.target'])[1])))
-    ) AS Target,
-    Events.Name AS EventNames,
-    Events.Attributes AS EventAttributes
+    SstTarget AS Target,
+    SstEvents AS FingerprintEvents
 FROM {{database}}.{{table}}
 WHERE SstFlow != '';
 
@@ -114,10 +118,10 @@ SELECT
     Fingerprints,
     Fingerprint,
     has(Subjects, Fingerprint) AS IsSubject,
-    arrayFilter(a -> a['sst.fingerprint'] = Fingerprint, EventAttributes) AS FpEvents,
-    if(empty(FpEvents), SpanCategories, arrayDistinct(arrayMap(a -> a['sst.category'], FpEvents))) AS Categories,
-    arrayDistinct(arrayFilter(x -> x != '', arrayMap(a -> a['sst.field'], FpEvents))) AS Fields,
-    arrayDistinct(arrayFilter(x -> x != '', arrayMap(a -> a['sst.transform'], FpEvents))) AS Transforms
+    arrayFilter(e -> e.fingerprint = Fingerprint, FingerprintEvents) AS FpEvents,
+    if(empty(FpEvents), SpanCategories, arrayDistinct(arrayMap(e -> toString(e.category), FpEvents))) AS Categories,
+    arrayDistinct(arrayFilter(x -> x != '', arrayMap(e -> e.field, FpEvents))) AS Fields,
+    arrayDistinct(arrayFilter(x -> x != '', arrayMap(e -> toString(e.transform), FpEvents))) AS Transforms
 FROM (SELECT *, CAST(Categories, 'Array(String)') AS SpanCategories FROM {{database}}.sst_flows)
 ARRAY JOIN Fingerprints AS Fingerprint;
 

@@ -1,0 +1,102 @@
+// `npm run bench:store [-- --full] [-- --spans N]`: ingest rate and query latency of the lineage
+// store in chDB on synthetic spans (1M; 1M and 10M with --full). Not a test: it prints numbers.
+// Targets (issue 4): ingest ≥ 200k spans/s; subject lineage < 200 ms at 10M spans.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openStore } from '../clickhouse/client';
+import { ingest } from '../clickhouse/loader';
+import { lineage, shares } from '../clickhouse/queries';
+import { ensureSchema } from '../clickhouse/schema';
+import { writeSynthetic } from './synthetic';
+
+interface Stats { median: number; p95: number; max: number }
+
+function stats(ms: number[]): Stats {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { median: at(0.5), p95: at(0.95), max: s[s.length - 1] };
+}
+
+const fmt = (x: Stats): string => `median ${x.median.toFixed(1)} ms, p95 ${x.p95.toFixed(1)} ms, max ${x.max.toFixed(1)} ms`;
+
+async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t = performance.now();
+  const r = await fn();
+  return [performance.now() - t, r];
+}
+
+async function runSize(spans: number, keep: boolean): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'sst-bench-'));
+  const spool = join(root, 'spool');
+  const storeDir = join(root, 'clickhouse');
+  console.log(`\n== ${spans.toLocaleString('en-US')} spans (work dir ${root})`);
+  let t = performance.now();
+  const syn = writeSynthetic({ dir: spool, spans });
+  console.log(`generated ${syn.spans} spans in ${syn.files} files, ${(syn.bytes / 1e9).toFixed(2)} GB of OTLP-JSON, ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+  const store = await openStore({ dir: storeDir, create: true });
+  try {
+    await ensureSchema(store, { database: store.database, table: store.table }, 'bloom');
+    t = performance.now();
+    const st = await ingest(store, { paths: [spool] });
+    const secs = (performance.now() - t) / 1000;
+    console.log(`ingest: ${st.spans} spans in ${secs.toFixed(1)} s = ${Math.round(st.spans / secs).toLocaleString('en-US')} spans/s (${(st.bytes / 1e6 / secs).toFixed(0)} MB/s; corrupt ${st.corrupt}, duplicates ${st.duplicates})`);
+    const [againMs, again] = await timed(() => ingest(store, { paths: [spool] }));
+    console.log(`ingest again (nothing new): ${again.spans} spans in ${againMs.toFixed(0)} ms`);
+
+    // Subject lineage: different subjects each time, so no result is served from a warm cache of the same granules.
+    const lin: number[] = [];
+    let steps = 0;
+    for (let i = 0; i < 20; i++) {
+      const subject = Math.floor(((i * 7919) % 1000) / 1000 * syn.subjects);
+      const [ms, r] = await timed(() => lineage(store, [syn.emailFp(subject)]));
+      lin.push(ms);
+      steps += r.length;
+    }
+    console.log(`lineage by fingerprint (20 subjects, ${(steps / 20).toFixed(1)} steps each): ${fmt(stats(lin))}`);
+
+    const sh: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const [ms] = await timed(() => shares(store, { vendor: 'meta', category: 'phone', sinceMs: Date.now() - 86_400_000, limit: 100 }));
+      sh.push(ms);
+    }
+    console.log(`shares --vendor meta --category phone --since 1d --limit 100: ${fmt(stats(sh))}`);
+    const sh2: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const [ms] = await timed(() => shares(store, { limit: 100 }));
+      sh2.push(ms);
+    }
+    console.log(`shares (newest 100, no filter): ${fmt(stats(sh2))}`);
+  } finally {
+    await store.close();
+  }
+
+  // One whole CLI call, process start and chDB open included.
+  const cli = resolve(__dirname, '..', 'cli', 'sst.js');
+  t = performance.now();
+  const r = spawnSync(process.execPath, [cli, '--store', storeDir, 'lineage', '--fingerprint', syn.emailFp(1), '--no-ingest', '--json'], { encoding: 'utf8' });
+  console.log(`sst lineage (whole process, chDB open included): ${(performance.now() - t).toFixed(0)} ms, exit ${r.status}`);
+  if (!keep) rmSync(root, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const full = args.includes('--full');
+  const keep = args.includes('--keep');
+  const i = args.indexOf('--spans');
+  const sizes = i >= 0 ? [Number(args[i + 1])] : full ? [1_000_000, 10_000_000] : [1_000_000];
+  console.log(`sst store benchmark · ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}) · node ${process.version}`);
+  // A yardstick for reading the numbers across machines (a 2023 laptop core does this in ~100 ms).
+  const t = performance.now();
+  let x = 0;
+  for (let k = 0; k < 1e8; k++) x += k;
+  console.log(`cpu yardstick: 1e8-step JS loop in ${(performance.now() - t).toFixed(0)} ms${x < 0 ? '' : ''} · load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  for (const n of sizes) {
+    if (!Number.isFinite(n) || n <= 0) throw new Error('--spans needs a positive number');
+    await runSize(n, keep);
+  }
+}
+
+main().catch((e) => { console.error(e instanceof Error ? e.message : e); process.exitCode = 1; });
