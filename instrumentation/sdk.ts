@@ -19,6 +19,8 @@ import { createCatalog } from '../span-processor/catalog/catalog';
 import { loadKey } from '../span-processor/fingerprint/key';
 import { captureIncoming, captureOutgoing, captureUndici } from './capture';
 import { FirstPartyPropagator } from './propagation';
+import type { TextMapPropagator } from '@opentelemetry/api';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { SpoolSpanProcessor } from '../export/spool';
 import { diag } from './diag';
 
@@ -163,19 +165,47 @@ export function buildSdk(o: BuildOptions): Built {
       try { const u = new URL(request.origin); return ownTargets.has(`${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`); } catch { return false; }
     },
   });
-  const instrumentations: Instrumentation[] = [http, undici, ...(o.instrumentations ?? [])];
+  const instrumentations: Instrumentation[] = selectInstrumentations(env, { http, undici }, o.instrumentations ?? []);
 
   const sdk = new NodeSDK({
     serviceName,
     instrumentations,
     resourceDetectors: resourceDetectors(env),
     spanProcessors: [processor],
-    textMapPropagator: new FirstPartyPropagator({
+    textMapPropagator: propagatorFromEnv(env, {
       isFirstParty: (host) => catalog.isFirstParty(host) || (isIP(host) !== 0 && isLoopback(host)),
       fingerprintsFor: (traceId) => processor.fingerprintsFor(traceId),
     }),
   });
   return { sdk, processor, engine, spool: exp.spool, exportDescription: exp.description, instrumentations };
+}
+
+/** OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS, with the short names of
+ *  auto-instrumentations-node (`http`, `undici`). Without http there is no ingress capture. */
+function selectInstrumentations(env: NodeJS.ProcessEnv, ours: Record<string, Instrumentation>, extra: Instrumentation[]): Instrumentation[] {
+  const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const enabled = list(env.OTEL_NODE_ENABLED_INSTRUMENTATIONS);
+  const disabled = new Set(list(env.OTEL_NODE_DISABLED_INSTRUMENTATIONS));
+  const out: Instrumentation[] = [];
+  for (const [name, inst] of Object.entries(ours)) {
+    if ((enabled.length === 0 || enabled.includes(name)) && !disabled.has(name)) out.push(inst);
+    else inst.disable();
+  }
+  return [...out, ...extra];
+}
+
+/** OTEL_PROPAGATORS: W3C trace context and baggage (the default), or none; always first-party only. */
+function propagatorFromEnv(env: NodeJS.ProcessEnv, policy: ConstructorParameters<typeof FirstPartyPropagator>[0]): TextMapPropagator | null {
+  const names = (env.OTEL_PROPAGATORS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) return new FirstPartyPropagator(policy);
+  if (names.includes('none')) return null;
+  const propagators: TextMapPropagator[] = [];
+  for (const n of names) {
+    if (n === 'tracecontext') propagators.push(new W3CTraceContextPropagator());
+    else if (n === 'baggage') propagators.push(new W3CBaggagePropagator());
+    else diag(`OTEL_PROPAGATORS "${n}" is not supported by this distribution (tracecontext, baggage, none); ignored`);
+  }
+  return new FirstPartyPropagator(policy, new CompositePropagator({ propagators }));
 }
 
 function isLoopback(ip: string): boolean {

@@ -171,3 +171,13 @@ test('ESM app with named imports from node:http is instrumented through --import
   assert.equal((server.attributes['sst.flow'] as { stringValue?: string })?.stringValue, 'collect');
   assert.equal(JSON.stringify(spans).includes('esm.user'), false, 'url attributes scrubbed');
 });
+
+test('OTEL_NODE_ENABLED_INSTRUMENTATIONS selects the instrumentations (undici only: no SERVER spans)', async () => {
+  const dir = sandbox();
+  writeFileSync(join(dir, 'app.cjs'), SERVER_APP('setTimeout(() => server.close(), 200);'));
+  const r = await run(dir, ['--require', '@sst/otel-auto', 'app.cjs'], { SST_SPOOL_DIR: join(dir, 'spool'), OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'undici' });
+  assert.equal(r.code, 0, r.stderr);
+  const spans = spansOf(spoolLines(dir));
+  assert.ok(spans.some((s) => s.kind === 3), 'the fetch CLIENT span is there');
+  assert.equal(spans.filter((s) => s.kind === 2).length, 0, 'no SERVER span with http disabled');
+});
