@@ -20,7 +20,7 @@ function walk(d) {
     else if (n.endsWith('.test.js')) files.push(p);
   }
 }
-for (const r of roots) walk(r);
+for (const r of roots) { if (statSync(r).isDirectory()) walk(r); else files.push(r); }
 files.sort();
 if (!files.length) { console.error('no test files found under', roots.join(', ')); process.exit(1); }
 const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...flags, ...files], { stdio: 'inherit' });

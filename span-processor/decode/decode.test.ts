@@ -90,6 +90,18 @@ test('multipart: text fields as form.<name>, file parts skipped, fields after a 
   assert.deepEqual(decodeBody(body, 'multipart/form-data', undefined).leaves, []);
 });
 
+test('multipart egress: text-like file parts are read (a CSV upload), binary ones are not', () => {
+  const b = 'QqQ';
+  const body = Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="list"; filename="customers.csv"\r\nContent-Type: text/csv\r\n\r\n`
+    + `email,phone\njane@x.com,+1 650 555 1212\n\r\n`
+    + `--${b}\r\nContent-Disposition: form-data; name="photo"; filename="p.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG jane@x.com\r\n`
+    + `--${b}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi\r\n--${b}--\r\n`);
+  const egress = decodeBody(body, `multipart/form-data; boundary=${b}`, undefined, { nested: true });
+  assert.deepEqual(egress.leaves.map((l) => [l.path, l.value]), [['form.note', 'hi'], ['form.list', 'email,phone\njane@x.com,+1 650 555 1212\n']]);
+  const ingress = decodeBody(body, `multipart/form-data; boundary=${b}`, undefined);
+  assert.deepEqual(ingress.leaves.map((l) => l.path), ['form.note'], 'ingress skips every file part');
+});
+
 test('decodeQuery: repeated names numbered, bracket keys, leading ?', () => {
   const r = decodeQuery('?em=a%40x.com&em=b%40x.com&ud[ct]=paris&flag&q=a+b');
   assert.deepEqual(r.leaves.map((l) => [l.path, l.key, l.value]), [

@@ -99,7 +99,7 @@ export function keepMask(cands: readonly Candidate[], opts: PolicyOptions): bool
       keep[i] = linked || keyExpects(cat, normKeys[i]);
     } else if (VERY_LOW_ENTROPY.has(cat) && opts.scrub !== true) {
       // `ge=sha256("f")` matches every woman in the registry: only the subject's own identifier in
-      // the same payload says whose gender (or country, or state) it is.
+      // the same payload says whose gender (or country, or state) it is (semconv §4).
       keep[i] = linked;
     } else if (LOW_ENTROPY.has(cat)) {
       // A plain `city` sent to a weather API is not a share; the same city hashed under `ct` is an
