@@ -4,7 +4,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dirs = ['instrumentation', 'span-processor', 'export', 'clickhouse', 'cli', 'test'];
+const dirs = ['instrumentation', 'span-processor', 'export', 'clickhouse', 'cli', 'collector-config', 'dashboards', 'test'];
 function walk(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
