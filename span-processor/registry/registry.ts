@@ -2,11 +2,26 @@
 // points back to the value's fingerprint id, so the egress matcher finds shares in whatever
 // disguise they travel. Bounded three ways (TTL, LRU by value, byte cap) because it holds
 // personal data in memory for the life of the process.
-import { createHash } from 'node:crypto';
+//
+// Compact layout (issue 8: 100k subjects in ≤ 64 MB, lookups cheap enough for 250 MB/s scans):
+// - keys are not stored, only a 64-bit hash of each (digests: their first 8 bytes, which are
+//   already uniform) with a 32-bit reference = value slot + variant + digest form, in a typed-array
+//   hash index (hash-index.ts, 12 bytes a slot). Equal hashes are taken as equal keys: a lookup of
+//   an absent key hits a stored one with probability ≈ keys-per-shard / 2^64 (≈ 3e-15 at 100k
+//   subjects), far below any other error source, and no lookup pays for a verification;
+// - values live in typed-array columns (value-store.ts): no raw or canonical text is kept at all,
+//   only the first 17 bytes of the fingerprint HMAC (the 22-char id) and the packed subject id;
+// - a hit object is built when a lookup finds something;
+// - an evicted value is marked dead at once (lookups skip it, its bytes are released) and its index
+//   entries are purged later, one shard per registration, before its slot is reused.
 import type { Category, DigestForm, RegisterInput, Registry, RegistryHit, VariantTransform } from '../types';
 import { canonicalize } from '../fingerprint/canonical';
-import { fingerprintId } from '../fingerprint/fingerprint';
-import { variants } from '../fingerprint/variants';
+import { FINGERPRINT_CHARS } from '../fingerprint/fingerprint';
+import { createFingerprinter, type Fingerprinter } from './keyed-hash';
+import { HashIndex, SHARDS, SLOT_BYTES, TYPICAL_LOAD, type HashPair } from './hash-index';
+import { hashDigestBytes, hashDigestLatin1, hashString, mixInto } from './key-hash';
+import { ValueStore, COLUMN_BYTES, NO_VALUE, SLOT_DEAD } from './value-store';
+import { ALL_FORMS, FORM_LOWER, FORM_PLAIN, MIN_PLAIN_CHARS, formOfDigestLength, visitKeys } from './value-keys';
 
 export interface RegistryOptions {
   key: Buffer;
@@ -21,71 +36,68 @@ export interface RegistryOptions {
 export const MAX_HITS_PER_KEY = 8;
 /** Distinct raw spellings of one value whose variants are indexed (` Jane@X.com` and `jane@x.com`). */
 const MAX_RAWS_PER_VALUE = 4;
-const MIN_PLAIN_CHARS = 3;
+/** Entries examined per lookup: a full key, and room for entries of evicted values not yet purged. */
+const MAX_CANDIDATES = MAX_HITS_PER_KEY * 8;
+/** A purge pass starts when this many index entries (or an eighth of all) belong to evicted values. */
+const PURGE_MIN_ENTRIES = 4096;
 
-// Approximate V8 costs, calibrated against heap growth (see registry.test.ts memory check).
-/** Map entry + string header + the owning value's reference to the key. */
-const KEY_OVERHEAD = 64;
-/** Extra slot when a key holds hits of several values (copied array). */
-const SHARED_SLOT_OVERHEAD = 24;
-/** Value record, its key lists, the LRU map entry and the hit cache. */
-const VALUE_OVERHEAD = 320;
-/** One cached hit object and its one-element array. */
-const HIT_OVERHEAD = 120;
-/** A raw spelling kept to recognize repeats: its list slot. */
-const RAW_OVERHEAD = 8;
+// Byte accounting for the cap, from the layout: slots at the shards' typical fill.
+/** One index entry. */
+const KEY_BYTES = Math.ceil(SLOT_BYTES / TYPICAL_LOAD);
+/** A value's columns and its entry in the id index. */
+const VALUE_BYTES = COLUMN_BYTES + KEY_BYTES;
 
-const VARIANT_SLOTS: Record<VariantTransform, number> = { plain: 0, lowercase: 1, normalized: 2, substring: 3 };
-const DIGESTS: readonly DigestForm[] = ['sha256', 'sha1', 'md5'];
-const SLOTS_PER_VARIANT = 1 + DIGESTS.length;
-const VARIANT_COUNT = 4;
+// Reference layout: (value slot + 1) << 4 | variant << 2 | digest. 0 is the index's empty marker.
+const VARIANTS: readonly VariantTransform[] = ['plain', 'lowercase', 'normalized', 'substring'];
+const VARIANT_CODE: Record<VariantTransform, number> = { plain: 0, lowercase: 1, normalized: 2, substring: 3 };
+/** Digest code in a reference: 0 for plain keys, else the digest form 2..4 minus 1. */
+const DIGEST_OF_CODE: readonly (DigestForm | undefined)[] = [undefined, 'sha256', 'sha1', 'md5'];
+const REF_SHIFT = 4;
+const MAX_VALUES = 2 ** (32 - REF_SHIFT) - 2;
 
-/** Hidden back-reference from a hit to its value: non-enumerable, so hits compare and serialize as
- *  plain RegistryHit objects. */
-const OWNER = Symbol('sst.registry.owner');
+const REGION = /^[A-Z]{2}$/;
 
-interface ValueEntry {
-  id: string;
-  fp: string;
-  category: Category;
-  subject?: string;
-  touched: number;
-  /** Bytes of this record itself (strings, hit cache); its keys are counted where they are added. */
-  ownBytes: number;
-  raws: string[];
-  plainKeys: string[];
-  digestKeys: string[];
-  /** One frozen `[hit]` array per (variant, form), shared by every key that maps only to this value. */
-  hits: Array<readonly RegistryHit[] | undefined>;
-}
-
-type Bucket = readonly RegistryHit[];
-
-function ownerOf(hit: RegistryHit): ValueEntry {
-  return (hit as unknown as Record<symbol, ValueEntry>)[OWNER];
-}
-
-function digestKey(alg: DigestForm, text: string): string {
-  return createHash(alg).update(text, 'utf8').digest().toString('latin1');
-}
+const slotOf = (ref: number): number => (ref >>> REF_SHIFT) - 1;
+const digestCodeOf = (ref: number): number => ref & 3;
+const variantOf = (ref: number): VariantTransform => VARIANTS[(ref >>> 2) & 3];
+/** KeyForm (0 plain, 1 lower, 2..4 digests) → digest code (0, 0, 1..3). */
+const digestCodeOfForm = (form: number): number => (form === FORM_PLAIN || form === FORM_LOWER ? 0 : form - 1);
 
 class FingerprintRegistry implements Registry {
-  private readonly values = new Map<string, ValueEntry>();
-  private readonly plain = new Map<string, Bucket>();
-  private readonly digests = new Map<string, Bucket>();
+  private readonly values = new ValueStore();
+  /** (category, canonical) → value slot + 1. */
+  private readonly ids = new HashIndex();
+  /** Every key of every value → reference. */
+  private readonly keys = new HashIndex();
+  private readonly categories: Category[] = [];
+  private readonly categoryNumbers = new Map<string, number>();
   private bytes = 0;
+  /** Entries pointing at live values (stats().keys). */
+  private liveKeys = 0;
+  /** Index entries of evicted values not purged yet. */
+  private deadEntries = 0;
+  /** Evicted slots waiting for the next purge pass, and the batch of the pass under way. */
+  private quarantine: number[] = [];
+  private purging: number[] | null = null;
+  private purgeShard = 0;
   private readonly ttlMs: number;
   private readonly now: () => number;
+  private readonly hmac: Fingerprinter;
+  private readonly hash: HashPair = { h1: 0, h2: 0 };
+  private readonly found: number[] = [];
+  private readonly isDeadKey = (ref: number): boolean => this.values.state[slotOf(ref)] === SLOT_DEAD;
+  private readonly isDeadId = (ref: number): boolean => this.values.state[ref - 1] === SLOT_DEAD;
 
   constructor(private readonly opts: RegistryOptions) {
     this.ttlMs = opts.ttlSeconds * 1000;
     this.now = opts.now ?? Date.now;
+    this.hmac = createFingerprinter(opts.key);
   }
 
   fingerprint(category: Category, value: string, region?: string): { fp: string; canonical: string } | null {
     if (typeof value !== 'string') return null;
     const canonical = canonicalize(category, value, region ?? this.opts.defaultPhoneRegion);
-    return canonical === null ? null : { fp: fingerprintId(this.opts.key, canonical), canonical };
+    return canonical === null ? null : { fp: this.hmac(canonical).toString('base64url').slice(0, FINGERPRINT_CHARS), canonical };
   }
 
   register(input: RegisterInput): { fp: string; canonical: string } | null {
@@ -93,184 +105,220 @@ class FingerprintRegistry implements Registry {
     const { category, value } = input;
     const subject = typeof input.subject === 'string' ? input.subject : undefined;
     if (typeof value !== 'string' || typeof category !== 'string') return null;
-    const region = typeof input.region === 'string' && /^[A-Z]{2}$/.test(input.region) ? input.region : this.opts.defaultPhoneRegion;
+    const region = typeof input.region === 'string' && REGION.test(input.region) ? input.region : this.opts.defaultPhoneRegion;
     const canonical = canonicalize(category, value, region);
     if (canonical === null) return null;
+    const cat = this.categoryNumber(category);
+    if (cat < 0) return null;
     const now = this.now();
     this.sweepExpired(now);
+    this.purgeStep();
 
-    const id = category + '\u0000' + canonical;
-    let entry = this.values.get(id);
-    if (entry) {
-      this.values.delete(id);
-      this.values.set(id, entry);
-      entry.touched = now;
-      if (subject !== undefined && subject !== entry.subject) this.setSubject(entry, subject);
-      if (!entry.raws.includes(value) && entry.raws.length < MAX_RAWS_PER_VALUE) {
-        entry.raws.push(value);
-        this.grow(entry, RAW_OVERHEAD + value.length * 2);
-        this.index(entry, value, canonical, region);
+    const v = this.values;
+    hashString(value, this.hash);
+    const spelling = this.hash.h1;
+    let slot = this.findValue(cat, canonical);
+    if (slot !== NO_VALUE) {
+      v.touch(slot, now);
+      if (subject !== undefined && subject !== v.subject(slot)) this.setSubject(slot, subject);
+      if (v.spellings[slot] < MAX_RAWS_PER_VALUE && !v.hasSpelling(slot, spelling)) {
+        this.indexSpelling(slot, v.addSpelling(slot, spelling), category, value, canonical, region);
       }
     } else {
-      entry = {
-        id, fp: fingerprintId(this.opts.key, canonical), category, subject, touched: now, ownBytes: 0,
-        raws: [value], plainKeys: [], digestKeys: [], hits: new Array(VARIANT_COUNT * SLOTS_PER_VARIANT),
-      };
-      this.values.set(id, entry);
-      this.grow(entry, VALUE_OVERHEAD + RAW_OVERHEAD + (id.length + entry.fp.length + value.length + (subject?.length ?? 0)) * 2);
-      this.index(entry, value, canonical, region);
+      if (v.live >= MAX_VALUES) return null;
+      slot = v.allocate(now);
+      v.cat[slot] = cat;
+      v.setFp(slot, this.hmac(canonical));
+      v.setSubject(slot, subject);
+      this.idHash(cat, canonical);
+      this.ids.insert(this.hash.h1, this.hash.h2, slot + 1);
+      this.bytes += VALUE_BYTES + v.subjectBytes(slot);
+      this.indexSpelling(slot, v.addSpelling(slot, spelling), category, value, canonical, region);
     }
-    const fp = entry.fp;
+    const fp = v.fpString(slot);
     this.enforceCap();
     return { fp, canonical };
   }
 
   lookupPlain(token: string): readonly RegistryHit[] | undefined {
-    return this.fresh(this.plain, token);
+    if (typeof token !== 'string' || token.length < MIN_PLAIN_CHARS) return undefined;
+    hashString(token, this.hash);
+    return this.lookup(0);
   }
 
   lookupDigest(bytes: Uint8Array): readonly RegistryHit[] | undefined {
-    const n = bytes?.length;
-    if (n !== 16 && n !== 20 && n !== 32) return undefined;
-    // Same string as Buffer#toString('latin1') of the digest at registration: one char per byte.
-    const key = String.fromCharCode.apply(null, bytes as unknown as number[]);
-    return this.fresh(this.digests, key);
+    const form = formOfDigestLength(bytes?.length);
+    if (form < 0) return undefined;
+    hashDigestBytes(bytes, this.hash);
+    return this.lookup(digestCodeOfForm(form));
   }
 
   stats(): { values: number; keys: number; bytes: number } {
-    return { values: this.values.size, keys: this.plain.size + this.digests.size, bytes: this.bytes };
+    return { values: this.values.live, keys: this.liveKeys, bytes: this.bytes };
   }
 
   clear(): void {
     this.values.clear();
-    this.plain.clear();
-    this.digests.clear();
+    this.ids.clear();
+    this.keys.clear();
     this.bytes = 0;
+    this.liveKeys = 0;
+    this.deadEntries = 0;
+    this.quarantine = [];
+    this.purging = null;
+    this.purgeShard = 0;
+  }
+
+  /** Memory actually allocated (index and column capacity), for benchmarks. */
+  allocatedBytes(): number {
+    return this.keys.capacityBytes() + this.ids.capacityBytes() + this.values.capacityBytes();
   }
 
   // ----------------------------------------------------------------------------------------------
 
-  private index(entry: ValueEntry, raw: string, canonical: string, region: string): void {
-    for (const v of variants(entry.category, raw, canonical, region)) {
-      const slot = VARIANT_SLOTS[v.variant] * SLOTS_PER_VARIANT;
-      // Plain tokens: short ones (`m`, `01`) and fragments (`mary`, `1990`) would match everywhere;
-      // only their digests are specific enough to index.
-      if (v.variant !== 'substring' && v.value.length >= MIN_PLAIN_CHARS) {
-        this.add(this.plain, entry.plainKeys, v.value, entry, slot, v.variant, undefined);
-        const lower = v.value.toLowerCase();
-        if (lower !== v.value) {
-          const lowerVariant: VariantTransform = v.variant === 'plain' ? 'lowercase' : v.variant;
-          this.add(this.plain, entry.plainKeys, lower, entry, VARIANT_SLOTS[lowerVariant] * SLOTS_PER_VARIANT, lowerVariant, undefined);
-        }
+  /** Live entries under the hash in `this.hash` with this digest code (0 = plain). */
+  private lookup(digestCode: number): readonly RegistryHit[] | undefined {
+    const n = this.keys.find(this.hash.h1, this.hash.h2, this.found, MAX_CANDIDATES);
+    if (n === 0) return undefined;
+    const v = this.values;
+    let hits: RegistryHit[] | undefined;
+    let expired: number[] | undefined;
+    let oldest = -Infinity;
+    for (let k = 0; k < n; k++) {
+      const ref = this.found[k];
+      if (digestCodeOf(ref) !== digestCode) continue;
+      const slot = slotOf(ref);
+      if (!v.isLive(slot)) continue;
+      if (oldest === -Infinity) oldest = this.now() - this.ttlMs;
+      if (v.touched[slot] < oldest) {
+        (expired ??= []).push(slot);
+        continue;
       }
-      for (let d = 0; d < DIGESTS.length; d++) {
-        const alg = DIGESTS[d];
-        this.add(this.digests, entry.digestKeys, digestKey(alg, v.value), entry, slot + 1 + d, v.variant, alg);
+      const hit: RegistryHit = { fp: v.fpString(slot), category: this.categories[v.cat[slot]], variant: variantOf(ref) };
+      const subject = v.subject(slot);
+      if (subject !== undefined) hit.subject = subject;
+      if (digestCode !== 0) hit.digest = DIGEST_OF_CODE[digestCode];
+      (hits ??= []).push(hit);
+    }
+    // Lazy TTL: a lookup that meets an expired value evicts it.
+    if (expired) for (const slot of expired) if (v.isLive(slot)) this.evict(slot);
+    return hits;
+  }
+
+  private categoryNumber(category: string): number {
+    let n = this.categoryNumbers.get(category);
+    if (n === undefined) {
+      // Categories are kept in a 16-bit column; only custom config categories add to them.
+      if (this.categories.length >= 0xffff) return -1;
+      n = this.categories.length;
+      this.categories.push(category);
+      this.categoryNumbers.set(category, n);
+    }
+    return n;
+  }
+
+  private idHash(cat: number, canonical: string): void {
+    hashString(canonical, this.hash);
+    mixInto(this.hash, cat);
+  }
+
+  private findValue(cat: number, canonical: string): number {
+    this.idHash(cat, canonical);
+    const n = this.ids.find(this.hash.h1, this.hash.h2, this.found, MAX_CANDIDATES);
+    for (let k = 0; k < n; k++) {
+      const slot = this.found[k] - 1;
+      if (this.values.isLive(slot)) return slot;
+    }
+    return NO_VALUE;
+  }
+
+  /** Indexes the keys of one spelling; keys an earlier spelling of the value produced are skipped. */
+  private indexSpelling(slot: number, spelling: number, category: Category, raw: string, canonical: string, region: string): void {
+    const seenPlain = new Set<string>();
+    const seenDigest = new Set<string>();
+    visitKeys(category, raw, canonical, region, ALL_FORMS, (form, key, variant) => {
+      const plain = form === FORM_PLAIN || form === FORM_LOWER;
+      const seen = plain ? seenPlain : seenDigest;
+      if (seen.has(key)) return;
+      seen.add(key);
+      if (plain) hashString(key, this.hash);
+      else hashDigestLatin1(key, this.hash);
+      this.addKey(slot, spelling > 0, ((slot + 1) << REF_SHIFT | VARIANT_CODE[variant] << 2 | digestCodeOfForm(form)) >>> 0);
+    });
+  }
+
+  /** Adds the entry for the key hashed in `this.hash`; the oldest value gives way under a full key. */
+  private addKey(slot: number, laterSpelling: boolean, ref: number): void {
+    const { h1, h2 } = this.hash;
+    const v = this.values;
+    const n = this.keys.find(h1, h2, this.found, MAX_CANDIDATES);
+    let live = 0;
+    let oldest = 0;
+    let dead: number[] | undefined;
+    for (let k = 0; k < n; k++) {
+      const other = slotOf(this.found[k]);
+      // An earlier spelling of this value already produced the key.
+      if (laterSpelling && other === slot) return;
+      if (!v.isLive(other)) {
+        (dead ??= []).push(this.found[k]);
+        continue;
       }
+      if (live++ === 0) oldest = this.found[k];
     }
-  }
-
-  private hitArray(entry: ValueEntry, slot: number, variant: VariantTransform, digest: DigestForm | undefined): Bucket {
-    let arr = entry.hits[slot];
-    if (!arr) {
-      const hit: RegistryHit = { fp: entry.fp, category: entry.category, variant };
-      if (entry.subject !== undefined) hit.subject = entry.subject;
-      if (digest) hit.digest = digest;
-      Object.defineProperty(hit, OWNER, { value: entry, enumerable: false });
-      arr = Object.freeze([hit]);
-      entry.hits[slot] = arr;
-      this.grow(entry, HIT_OVERHEAD);
+    // Entries of evicted values under a shared key go now, so they never crowd out live ones.
+    if (dead) for (const ref of dead) if (this.keys.remove(h1, h2, ref)) this.deadEntries--;
+    if (live >= MAX_HITS_PER_KEY && this.keys.remove(h1, h2, oldest)) {
+      v.keys[slotOf(oldest)]--;
+      this.liveKeys--;
+      this.bytes -= KEY_BYTES;
     }
-    return arr;
+    this.keys.insert(h1, h2, ref);
+    v.keys[slot]++;
+    this.liveKeys++;
+    this.bytes += KEY_BYTES;
   }
 
-  private add(
-    map: Map<string, Bucket>, keys: string[], key: string, entry: ValueEntry,
-    slot: number, variant: VariantTransform, digest: DigestForm | undefined,
-  ): void {
-    const existing = map.get(key);
-    if (!existing) {
-      map.set(key, this.hitArray(entry, slot, variant, digest));
-      keys.push(key);
-      this.bytes += KEY_OVERHEAD + key.length * 2;
-      return;
-    }
-    for (const h of existing) if (ownerOf(h) === entry) return;
-    const hit = this.hitArray(entry, slot, variant, digest)[0];
-    // Shared keys get their own array; the oldest value's hit gives way when the list is full.
-    const next = existing.length >= MAX_HITS_PER_KEY ? existing.slice(1) : existing.slice();
-    next.push(hit);
-    if (existing.length >= MAX_HITS_PER_KEY) this.bytes -= SHARED_SLOT_OVERHEAD;
-    map.set(key, next);
-    keys.push(key);
-    this.bytes += SHARED_SLOT_OVERHEAD;
-  }
-
-  private grow(entry: ValueEntry, bytes: number): void {
-    entry.ownBytes += bytes;
-    this.bytes += bytes;
-  }
-
-  private setSubject(entry: ValueEntry, subject: string): void {
-    this.grow(entry, (subject.length - (entry.subject?.length ?? 0)) * 2);
-    entry.subject = subject;
-    for (const arr of entry.hits) if (arr) (arr[0] as RegistryHit).subject = subject;
-  }
-
-  /** Hits under `key`, after dropping values whose TTL ran out (lazy sweep). */
-  private fresh(map: Map<string, Bucket>, key: string): Bucket | undefined {
-    const bucket = map.get(key);
-    if (!bucket) return undefined;
-    const oldest = this.now() - this.ttlMs;
-    let stale = false;
-    for (const h of bucket) if (ownerOf(h).touched < oldest) { stale = true; break; }
-    if (!stale) return bucket;
-    for (const h of bucket.slice()) {
-      const owner = ownerOf(h);
-      if (owner.touched < oldest && this.values.get(owner.id) === owner) this.evict(owner);
-    }
-    return map.get(key);
+  private setSubject(slot: number, subject: string): void {
+    const v = this.values;
+    const before = v.subjectBytes(slot);
+    v.setSubject(slot, subject);
+    this.bytes += v.subjectBytes(slot) - before;
   }
 
   private sweepExpired(now: number): void {
     const oldest = now - this.ttlMs;
-    // The LRU map is in touch order, so expired values are all at its head.
-    for (const entry of this.values.values()) {
-      if (entry.touched >= oldest) break;
-      this.evict(entry);
-    }
+    // The LRU list is in touch order, so expired values are all at its head.
+    while (this.values.head !== NO_VALUE && this.values.touched[this.values.head] < oldest) this.evict(this.values.head);
   }
 
   private enforceCap(): void {
-    for (const entry of this.values.values()) {
-      if (this.bytes <= this.opts.maxBytes) break;
-      this.evict(entry);
-    }
+    while (this.bytes > this.opts.maxBytes && this.values.head !== NO_VALUE) this.evict(this.values.head);
   }
 
-  private evict(entry: ValueEntry): void {
-    this.values.delete(entry.id);
-    this.removeKeys(this.plain, entry.plainKeys, entry);
-    this.removeKeys(this.digests, entry.digestKeys, entry);
-    this.bytes -= entry.ownBytes;
+  private evict(slot: number): void {
+    const v = this.values;
+    const keys = v.keys[slot];
+    this.bytes -= VALUE_BYTES + keys * KEY_BYTES + v.subjectBytes(slot);
+    this.liveKeys -= keys;
+    this.deadEntries += keys + 1;
+    v.kill(slot);
+    this.quarantine.push(slot);
   }
 
-  private removeKeys(map: Map<string, Bucket>, keys: string[], entry: ValueEntry): void {
-    for (const key of keys) {
-      const bucket = map.get(key);
-      if (!bucket) continue;
-      if (bucket.length === 1) {
-        if (ownerOf(bucket[0]) !== entry) continue;
-        map.delete(key);
-        this.bytes -= KEY_OVERHEAD + key.length * 2;
-        continue;
-      }
-      const rest = bucket.filter((h) => ownerOf(h) !== entry);
-      if (rest.length === bucket.length) continue;
-      this.bytes -= SHARED_SLOT_OVERHEAD;
-      // Back to the survivor's shared one-element array when only one value is left.
-      map.set(key, rest.length === 1 ? ownerOf(rest[0]).hits.find((a) => a?.[0] === rest[0])! : rest);
+  /** One shard of a purge pass: drops index entries of evicted values; at the end of the pass their
+   *  slots become reusable (no entry can point at them any more). */
+  private purgeStep(): void {
+    if (this.purging === null) {
+      const entries = this.keys.size + this.ids.size;
+      if (this.quarantine.length === 0 || this.deadEntries < Math.max(PURGE_MIN_ENTRIES, entries / 8)) return;
+      this.purging = this.quarantine;
+      this.quarantine = [];
+      this.purgeShard = 0;
     }
+    this.deadEntries -= this.keys.purgeShard(this.purgeShard, this.isDeadKey) + this.ids.purgeShard(this.purgeShard, this.isDeadId);
+    if (++this.purgeShard < SHARDS) return;
+    for (const slot of this.purging) this.values.release(slot);
+    this.purging = null;
   }
 }
 

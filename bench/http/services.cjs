@@ -1,0 +1,46 @@
+'use strict';
+// The app's surroundings, in their own process: the OTLP/HTTP sink (accepts and drops, counting
+// requests and bytes and whether sst.* attributes arrived) and the fake Meta Conversions API.
+const http = require('node:http');
+
+const stats = { requests: 0, bytes: 0, sstAttributes: 0 };
+const SST = Buffer.from('sst.');
+
+const sink = http.createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/stats') {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(stats));
+    return;
+  }
+  if (req.method === 'POST' && req.url === '/stats/reset') {
+    stats.requests = 0; stats.bytes = 0; stats.sstAttributes = 0;
+    res.end('{}');
+    return;
+  }
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const body = Buffer.concat(chunks);
+    stats.requests++;
+    stats.bytes += body.length;
+    // Count sst.* attribute keys (capped scan) to show the distribution really annotated spans.
+    for (let i = body.indexOf(SST), n = 0; i >= 0 && n < 10000; i = body.indexOf(SST, i + 4), n++) stats.sstAttributes++;
+    // An empty ExportTraceServiceResponse, in the encoding that was sent.
+    const json = (req.headers['content-type'] || '').includes('json');
+    res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
+    res.end(json ? '{}' : '');
+  });
+});
+
+const vendor = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"events_received":1,"messages":[],"fbtrace_id":"AbCdEfGhIjKlMnOp"}');
+  });
+});
+
+sink.listen(0, '127.0.0.1', () => vendor.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`ready ${sink.address().port} ${vendor.address().port}\n`);
+}));
+process.on('SIGTERM', () => process.exit(0));

@@ -1,0 +1,45 @@
+// 64-bit hashes of registry keys, as two 32-bit words. Plain keys are hashed over their UTF-16 code
+// units in two independent multiplicative lanes; digests are already uniform, so their first eight
+// bytes are used as they are (a lookup then costs no hashing at all).
+import type { HashPair } from './hash-index';
+
+function avalanche(x: number, m1: number, m2: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, m1);
+  x ^= x >>> 13;
+  x = Math.imul(x, m2);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** Hash of a string's code units into `out`. */
+export function hashString(s: string, out: HashPair): void {
+  const n = s.length;
+  let a = 0x811c9dc5 ^ n;
+  let b = 0x6a09e667 ^ Math.imul(n, 0x9e3779b1);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  out.h1 = avalanche(a, 0x85ebca6b, 0xc2b2ae35);
+  out.h2 = avalanche(b ^ a, 0x7feb352d, 0x846ca68b);
+}
+
+/** Mixes a small integer (a category number) into a hash already in `out`. */
+export function mixInto(out: HashPair, n: number): void {
+  out.h1 = avalanche(out.h1 ^ Math.imul(n + 1, 0x9e3779b1), 0x85ebca6b, 0xc2b2ae35);
+}
+
+/** Hash of digest bytes (≥ 8 of them): the bytes themselves. */
+export function hashDigestBytes(bytes: Uint8Array, out: HashPair): void {
+  out.h1 = (bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24)) >>> 0;
+  out.h2 = (bytes[4] | (bytes[5] << 8) | (bytes[6] << 16) | (bytes[7] << 24)) >>> 0;
+}
+
+/** The same hash for a digest held as a latin1 string (one char per byte). */
+export function hashDigestLatin1(s: string, out: HashPair): void {
+  out.h1 = (s.charCodeAt(0) | (s.charCodeAt(1) << 8) | (s.charCodeAt(2) << 16) | (s.charCodeAt(3) << 24)) >>> 0;
+  out.h2 = (s.charCodeAt(4) | (s.charCodeAt(5) << 8) | (s.charCodeAt(6) << 16) | (s.charCodeAt(7) << 24)) >>> 0;
+}

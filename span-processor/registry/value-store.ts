@@ -1,0 +1,219 @@
+// Per-value records of the registry in typed-array columns instead of one object each: ~61 bytes a
+// value and no string at all (the registry keeps hashes of a value's keys, the first 17 bytes of
+// its fingerprint HMAC, and its subject in packed form). Also the LRU order, a doubly linked list
+// through `prev` / `next`, and the slot life cycle: live → dead (evicted; its index entries are
+// still to be purged) → free (reusable once no index entry can point at it any more).
+
+const MIN_CAPACITY = 64;
+const GROWTH = 1.25;
+/** Bytes of a fingerprint id kept per value: 22 base64url chars = 132 bits, inside 17 bytes. */
+export const FP_BYTES = 17;
+const FP_CHARS = 22;
+/** Per-value bytes of the columns below. */
+export const COLUMN_BYTES = 2 + 1 + 8 + 4 + 4 + 2 + 4 + 1 + FP_BYTES + 1 + FP_BYTES;
+/** A subject in fingerprint form (what the engine passes): 22 base64url chars. */
+const FP_FORM = /^[A-Za-z0-9_-]{22}$/;
+const SUBJECT_NONE = 0;
+const SUBJECT_PACKED = 1;
+const SUBJECT_OTHER = 2;
+
+const NONE = -1;
+export const NO_VALUE = NONE;
+
+export const SLOT_FREE = 0;
+export const SLOT_LIVE = 1;
+export const SLOT_DEAD = 2;
+
+export class ValueStore {
+  /** Category number (see the registry's category table). */
+  cat = new Uint16Array(MIN_CAPACITY);
+  /** Raw spellings indexed (≤ 4); the first one's hash is in `spelling`, the others in `moreSpellings`. */
+  spellings = new Uint8Array(MIN_CAPACITY);
+  spelling = new Uint32Array(MIN_CAPACITY);
+  moreSpellings = new Map<number, number[]>();
+  touched = new Float64Array(MIN_CAPACITY);
+  prev = new Int32Array(MIN_CAPACITY);
+  next = new Int32Array(MIN_CAPACITY);
+  /** Index entries that point at the value (for byte accounting and purge bookkeeping). */
+  keys = new Uint16Array(MIN_CAPACITY);
+  state = new Uint8Array(MIN_CAPACITY);
+  fp = new Uint8Array(MIN_CAPACITY * FP_BYTES);
+  /** Subject: none, packed into `subjectFp`, or in `otherSubjects`. */
+  subjectKind = new Uint8Array(MIN_CAPACITY);
+  subjectFp = new Uint8Array(MIN_CAPACITY * FP_BYTES);
+  /** Subjects not in fingerprint form (only from direct API use). */
+  otherSubjects = new Map<number, string>();
+
+  head = NONE;
+  tail = NONE;
+  live = 0;
+  private top = 0;
+  private free: number[] = [];
+
+  capacity(): number {
+    return this.touched.length;
+  }
+
+  /** Bytes of the allocated columns (capacity, for the benchmark's cross-check). */
+  capacityBytes(): number {
+    return this.capacity() * COLUMN_BYTES;
+  }
+
+  isLive(i: number): boolean {
+    return this.state[i] === SLOT_LIVE;
+  }
+
+  /** A fresh slot at the recent end of the LRU list. */
+  allocate(now: number): number {
+    let i = this.free.pop();
+    if (i === undefined) {
+      if (this.top === this.capacity()) this.grow();
+      i = this.top++;
+    }
+    this.live++;
+    this.state[i] = SLOT_LIVE;
+    this.touched[i] = now;
+    this.keys[i] = 0;
+    this.spellings[i] = 0;
+    this.append(i);
+    return i;
+  }
+
+  /** Live → dead: out of the LRU list, not found any more; the slot is not reused yet. */
+  kill(i: number): void {
+    this.unlink(i);
+    this.setSubject(i, undefined);
+    this.moreSpellings.delete(i);
+    this.state[i] = SLOT_DEAD;
+    this.live--;
+  }
+
+  /** Dead → free, once the indexes hold no entry for it. */
+  release(i: number): void {
+    this.state[i] = SLOT_FREE;
+    this.free.push(i);
+  }
+
+  touch(i: number, now: number): void {
+    this.touched[i] = now;
+    if (this.tail === i) return;
+    this.unlink(i);
+    this.append(i);
+  }
+
+  hasSpelling(i: number, hash: number): boolean {
+    if (this.spellings[i] > 0 && this.spelling[i] === hash) return true;
+    return this.moreSpellings.get(i)?.includes(hash) ?? false;
+  }
+
+  /** Records another spelling's hash; returns its index. */
+  addSpelling(i: number, hash: number): number {
+    const k = this.spellings[i];
+    if (k === 0) this.spelling[i] = hash;
+    else {
+      const more = this.moreSpellings.get(i);
+      if (more) more.push(hash);
+      else this.moreSpellings.set(i, [hash]);
+    }
+    this.spellings[i] = k + 1;
+    return k;
+  }
+
+  subject(i: number): string | undefined {
+    const kind = this.subjectKind[i];
+    if (kind === SUBJECT_NONE) return undefined;
+    if (kind === SUBJECT_OTHER) return this.otherSubjects.get(i);
+    return packedString(this.subjectFp, i);
+  }
+
+  /** Bytes a subject costs beyond the fixed columns (only text not in fingerprint form). */
+  subjectBytes(i: number): number {
+    return this.subjectKind[i] === SUBJECT_OTHER ? this.otherSubjects.get(i)!.length * 2 : 0;
+  }
+
+  setSubject(i: number, subject: string | undefined): void {
+    if (this.subjectKind[i] === SUBJECT_OTHER) this.otherSubjects.delete(i);
+    if (subject === undefined) {
+      this.subjectKind[i] = SUBJECT_NONE;
+    } else if (FP_FORM.test(subject)) {
+      // 22 chars + 'AA' decode to 18 bytes whose first 17 hold all 132 bits.
+      this.subjectFp.set(Buffer.from(subject + 'AA', 'base64url').subarray(0, FP_BYTES), i * FP_BYTES);
+      this.subjectKind[i] = SUBJECT_PACKED;
+    } else {
+      this.otherSubjects.set(i, subject);
+      this.subjectKind[i] = SUBJECT_OTHER;
+    }
+  }
+
+  setFp(i: number, digest: Uint8Array): void {
+    this.fp.set(digest.subarray(0, FP_BYTES), i * FP_BYTES);
+  }
+
+  fpString(i: number): string {
+    return packedString(this.fp, i);
+  }
+
+  clear(): void {
+    Object.assign(this, new ValueStore());
+  }
+
+  private append(i: number): void {
+    this.prev[i] = this.tail;
+    this.next[i] = NONE;
+    if (this.tail !== NONE) this.next[this.tail] = i;
+    else this.head = i;
+    this.tail = i;
+  }
+
+  private unlink(i: number): void {
+    const p = this.prev[i];
+    const n = this.next[i];
+    if (p !== NONE) this.next[p] = n;
+    else this.head = n;
+    if (n !== NONE) this.prev[n] = p;
+    else this.tail = p;
+    this.prev[i] = NONE;
+    this.next[i] = NONE;
+  }
+
+  private grow(): void {
+    const cap = Math.ceil(this.capacity() * GROWTH);
+    this.cat = extend(this.cat, new Uint16Array(cap));
+    this.spellings = extend(this.spellings, new Uint8Array(cap));
+    this.spelling = extend(this.spelling, new Uint32Array(cap));
+    this.touched = extend(this.touched, new Float64Array(cap));
+    this.prev = extend(this.prev, new Int32Array(cap));
+    this.next = extend(this.next, new Int32Array(cap));
+    this.keys = extend(this.keys, new Uint16Array(cap));
+    this.state = extend(this.state, new Uint8Array(cap));
+    this.fp = extend(this.fp, new Uint8Array(cap * FP_BYTES));
+    this.subjectKind = extend(this.subjectKind, new Uint8Array(cap));
+    this.subjectFp = extend(this.subjectFp, new Uint8Array(cap * FP_BYTES));
+  }
+}
+
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const B64URL_CODES = Array.from(B64URL, (c) => c.charCodeAt(0));
+const fpCodes: number[] = new Array(FP_CHARS).fill(0);
+
+/** The 22 base64url chars of 17 packed bytes, in one flat string (hits build one per lookup). */
+function packedString(column: Uint8Array, i: number): string {
+  const o = i * FP_BYTES;
+  let c = 0;
+  for (let b = 0; b < 15; b += 3) {
+    const n = (column[o + b] << 16) | (column[o + b + 1] << 8) | column[o + b + 2];
+    fpCodes[c++] = B64URL_CODES[n >>> 18];
+    fpCodes[c++] = B64URL_CODES[(n >>> 12) & 63];
+    fpCodes[c++] = B64URL_CODES[(n >>> 6) & 63];
+    fpCodes[c++] = B64URL_CODES[n & 63];
+  }
+  const n = (column[o + 15] << 16) | (column[o + 16] << 8);
+  fpCodes[c++] = B64URL_CODES[n >>> 18];
+  fpCodes[c] = B64URL_CODES[(n >>> 12) & 63];
+  return String.fromCharCode.apply(null, fpCodes);
+}
+
+function extend<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array>(from: T, to: T): T {
+  (to as Uint8Array).set(from as Uint8Array);
+  return to;
+}
