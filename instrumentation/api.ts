@@ -8,7 +8,6 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { ConfigError, configFromEnv, parseConfig, loadConfigFile, type SstConfig } from '../span-processor/config';
 import type { Engine } from '../span-processor/engine';
 import type { SstSpanProcessor } from '../span-processor/processor';
-import { buildSdk, hookedModules } from './sdk';
 import { installLifecycle, flushTimeoutMs } from './lifecycle';
 import { diag, errorText } from './diag';
 
@@ -67,6 +66,8 @@ export function start(o: StartOptions = {}): SstHandle | undefined {
   state.starting = true;
   try {
     const cfg = resolveConfig(o, env);
+    // Loaded here, not at import: a disabled or worker-thread start must not pay for the SDK.
+    const { buildSdk, hookedModules } = require('./sdk') as typeof import('./sdk');
     const built = buildSdk({
       cfg, env, serviceName: o.serviceName, spanProcessors: o.spanProcessors,
       exportProcessors: o.exportProcessors, instrumentations: o.instrumentations,

@@ -81,7 +81,9 @@ export class Engine {
     for (const cat of SUBJECT_ORDER) {
       const v = values.find((t) => t.category === cat);
       if (!v) continue;
-      const f = this.registry.fingerprint(v.category, v.value, v.region);
+      // Registering it (instead of only fingerprinting) is the same work the loop below would do;
+      // the second register of the same value is a cheap refresh that sets the subject.
+      const f = this.registry.register({ category: v.category, value: v.value, region: v.region });
       if (f) { subject = f.fp; break; }
     }
     if (subject === undefined) {

@@ -1,7 +1,7 @@
 // Tokenizes one string into lookup keys and reports registry hits with their position. No vendor
 // knowledge: hex / base64 digest runs, emails, phone-like runs, words, numbers and dot segments are
 // generic shapes (semconv §5). Every loop is bounded by the shared token budget.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { RegistryHit, Registry } from '../types';
 import { findDates } from './dates';
 import { normalizeNumber, readNumber } from './numbers';
@@ -33,6 +33,7 @@ const MAX_PHRASE_CHARS = 100;
 const MAX_PHRASE_TOKENS = 2048;
 /** The registry indexes values shorter than this only as digests (`US`, `f`). */
 const SHORT_WHOLE = 2;
+const DATE_SEPARATOR = /\d[./-]\d/;
 const DIGEST_HEX = new Set([32, 40, 64]);
 const DIGEST_B64 = new Set([22, 27, 43]);
 const DIGEST_BYTES = new Set([16, 20, 32]);
@@ -391,7 +392,8 @@ export function scanText(env: ScanEnv, text: string, whole: boolean, sink: HitSi
   const emailSpans = scanEmails(env, text, whole, sink);
   scanPhones(env, text, sink);
   scanNumbers(env, text, whole, sink);
-  if (text.length >= 8 && hasDigit(text)) scanDates(env, text, sink);
+  // Dates are written with spaces or separators between digits; ids and digests are skipped.
+  if (text.length >= 8 && (hasSpace(text) || DATE_SEPARATOR.test(text)) && hasDigit(text)) scanDates(env, text, sink);
   if (hasSpace(text)) scanWords(env, text, emailSpans, sink);
   else if (text.length <= MAX_WHOLE && text.indexOf('.') > 0) scanDotSegments(env, text, sink);
 }
@@ -415,7 +417,7 @@ export function scanWhole(env: ScanEnv, text: string, sink: HitSink): void {
  */
 function lookupShort(env: ScanEnv, token: string, end: number, sink: HitSink): void {
   if (!spend(env)) return;
-  const hits = env.registry.lookupDigest(createHash('sha256').update(token, 'utf8').digest());
+  const hits = env.registry.lookupDigest(hash('sha256', token, 'buffer'));
   if (hits === undefined || hits.length === 0) return;
   const plain: RegistryHit[] = [];
   for (const h of hits) if (h.digest === 'sha256') plain.push({ ...h, digest: undefined });
