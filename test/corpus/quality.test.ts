@@ -8,8 +8,9 @@ import { dirname, join } from 'node:path';
 import { readCorpus } from './case-format';
 import { runCorpus, type QualityResult } from '../../bench/quality-run';
 
-const MIN_PRECISION = 0.98;
-const MIN_RECALL = 0.95;
+// Floors a little under the current figures (1.000 / 0.994 on 405 cases): raise them as the matcher improves.
+const MIN_PRECISION = 0.995;
+const MIN_RECALL = 0.985;
 const MIN_CASES = 300;
 
 /** cases.jsonl sits in the source tree; tests run compiled from dist/ or a build folder. */
