@@ -20,6 +20,21 @@ function tryParse(text: string, region: CountryCode | undefined): PhoneNumber | 
  *  or as bare digits that only make sense with a country code (`448444124653`, as vendors send it).
  *  Undefined when no reading gives a possible number. */
 export function parsePhone(raw: string, defaultRegion: string): PhoneNumber | undefined {
+  // The canonical form and the variants parse the same number right after each other: remember
+  // the last few results (libphonenumber parsing is the costliest step of registering a phone).
+  const key = defaultRegion + '\u0000' + raw;
+  const hit = recent.get(key);
+  if (hit !== undefined || recent.has(key)) return hit;
+  const parsed = parseUncached(raw, defaultRegion);
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(key, parsed);
+  return parsed;
+}
+
+const RECENT_MAX = 64;
+const recent = new Map<string, PhoneNumber | undefined>();
+
+function parseUncached(raw: string, defaultRegion: string): PhoneNumber | undefined {
   let s = raw.trim();
   if (s.length === 0 || s.length > MAX_PHONE_CHARS) return undefined;
   if (s.startsWith('00')) s = '+' + s.slice(2);
