@@ -19,23 +19,35 @@ export function flushTimeoutMs(env: NodeJS.ProcessEnv): number {
   return Number.isFinite(n) && n >= 0 ? n : 2000;
 }
 
-function bounded(p: Promise<void>, ms: number): Promise<void> {
+/** Resolves true when `p` settled within `ms`, false when the bound ran out first. */
+function bounded(p: Promise<void>, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
+    const t = setTimeout(() => resolve(false), ms);
     t.unref();
-    p.then(() => { clearTimeout(t); resolve(); }, (e) => { clearTimeout(t); diag(`flush failed: ${errorText(e)}`); resolve(); });
+    p.then(() => { clearTimeout(t); resolve(true); }, (e) => { clearTimeout(t); diag(`flush failed: ${errorText(e)}`); resolve(true); });
   });
 }
 
 /** Install exit hooks; returns a function that removes them. */
 export function installLifecycle(target: Flushable, timeoutMs: number): () => void {
-  let flushing: Promise<void> | undefined;
-  const flushOnce = (): Promise<void> => {
+  let flushing: Promise<boolean> | undefined;
+  const flushOnce = (): Promise<boolean> => {
     if (!flushing) flushing = bounded(target.flush(), timeoutMs).finally(() => { flushing = undefined; });
     return flushing;
   };
 
-  const onBeforeExit = () => { if (target.pendingWork()) void flushOnce(); };
+  // The loop is empty: the app is done. If the export is still waiting on a slow or silent
+  // collector when the bound runs out, only our socket keeps the process alive, so end it with
+  // the exit code the app chose rather than hang until the exporter's own timeout.
+  const onBeforeExit = () => {
+    if (!target.pendingWork()) return;
+    void flushOnce().then((done) => {
+      if (done) return;
+      diag(`spans not exported within ${timeoutMs} ms at exit (collector slow or unreachable); exiting`);
+      try { target.flushSync(); } catch { /* best effort */ }
+      process.exit();
+    });
+  };
   const onExit = () => { try { target.flushSync(); } catch (e) { diag(`final flush failed: ${errorText(e)}`); } };
   const handlers = new Map<string, () => void>();
   for (const sig of SIGNALS) {

@@ -181,3 +181,25 @@ test('OTEL_NODE_ENABLED_INSTRUMENTATIONS selects the instrumentations (undici on
   assert.ok(spans.some((s) => s.kind === 3), 'the fetch CLIENT span is there');
   assert.equal(spans.filter((s) => s.kind === 2).length, 0, 'no SERVER span with http disabled');
 });
+
+test('a silent collector does not hold the exit: the flush is bounded and the exit code is kept', async () => {
+  const net = require('node:net') as typeof import('node:net');
+  const sockets: import('node:net').Socket[] = [];
+  const hole = net.createServer((s) => { sockets.push(s); }); // accepts, never answers
+  await new Promise<void>((r) => hole.listen(0, '127.0.0.1', r));
+  const port = (hole.address() as import('node:net').AddressInfo).port;
+  try {
+    const dir = sandbox();
+    writeFileSync(join(dir, 'app.cjs'), SERVER_APP("setTimeout(() => { server.close(); process.exitCode = 4; }, 100);"));
+    const r = await run(dir, ['--require', '@sst/otel-auto', 'app.cjs'], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, SST_FLUSH_TIMEOUT_MS: '1000',
+    });
+    assert.equal(r.code, 4, r.stderr);
+    // The exporter's own timeout is 10 s; ending well before it shows the bound, not the timeout, ended it.
+    assert.ok(r.ms < 8000, `exit took ${r.ms} ms`);
+    assert.match(r.stderr, /not exported within 1000 ms at exit/);
+  } finally {
+    for (const s of sockets) s.destroy();
+    hole.close();
+  }
+});
