@@ -1,13 +1,16 @@
-// `npm run bench:store [-- --full] [-- --spans N]`: ingest rate and query latency of the lineage
-// store in chDB on synthetic spans (1M; 1M and 10M with --full). Not a test: it prints numbers.
+// `npm run bench:store [-- --full] [-- --spans N] [-- --replicate K]`: ingest rate and query latency
+// of the lineage store in chDB on synthetic spans (1M; 1M and 10M with --full; `--spans 1000000
+// --replicate 10` loads 1M and copies it to 10M inside ClickHouse before the queries, which takes
+// minutes instead of the ~15 of generating and loading 10M). Not a test: it prints numbers.
 // Targets (issue 4): ingest ≥ 200k spans/s; subject lineage < 200 ms at 10M spans.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { openStore } from '../clickhouse/client';
+import { openStore, type Store } from '../clickhouse/client';
 import { ingest } from '../clickhouse/loader';
 import { lineage, shares } from '../clickhouse/queries';
+import { SPAN_COLUMNS } from '../clickhouse/row-buffer';
 import { ensureSchema } from '../clickhouse/schema';
 import { writeSynthetic } from './synthetic';
 
@@ -27,7 +30,33 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - t, r];
 }
 
-async function runSize(spans: number, keep: boolean): Promise<void> {
+/** Copies the loaded spans `copies − 1` more times inside ClickHouse, each copy with its own
+ *  trace/span ids and fingerprints (so a subject still has the spans of one copy), to reach 10M
+ *  rows without generating and parsing 14 GB of JSON. Inserts run the same MergeTree write path
+ *  (sort, codecs, skip indexes, materialized SST columns, the trace-id view) as a load. */
+async function replicateTable(store: Store, copies: number): Promise<number> {
+  const t = `${store.database}.${store.table}`;
+  const cols = SPAN_COLUMNS.map(([n]) => `\`${n}\``).join(', ');
+  const tmp = `${store.database}.bench_replica_source`;
+  await store.exec(`DROP TABLE IF EXISTS ${tmp}`);
+  await store.exec(`CREATE TABLE ${tmp} ENGINE = Memory AS SELECT ${cols} FROM ${t}`);
+  // 22-character base64url runs in sst.* values are fingerprints: the copy's tag replaces the last two.
+  const fps = (k: number): string => `(key, v) -> (key, if(startsWith(key, 'sst.'), replaceRegexpAll(v, '([A-Za-z0-9_-]{20})[A-Za-z0-9_-]{2}', '\\\\1${k.toString(36).padStart(2, '0')}'), v))`;
+  const id = (c: string, k: number): string => `if(${c} = '', '', concat(substring(${c}, 1, length(${c}) - 4), leftPad(lower(hex(toUInt16(${k}))), 4, '0')))`;
+  try {
+    for (let k = 1; k < copies; k++) {
+      await store.exec(`INSERT INTO ${t} (${cols}) SELECT Timestamp, ${id('TraceId', k)}, ${id('SpanId', k)}, ${id('ParentSpanId', k)}, TraceState,
+        SpanName, SpanKind, ServiceName, ResourceAttributes, ScopeName, ScopeVersion, mapApply(${fps(k)}, SpanAttributes), Duration, StatusCode, StatusMessage,
+        \`Events.Timestamp\`, \`Events.Name\`, arrayMap(m -> mapApply(${fps(k)}, m), \`Events.Attributes\`),
+        \`Links.TraceId\`, \`Links.SpanId\`, \`Links.TraceState\`, \`Links.Attributes\` FROM ${tmp}`);
+    }
+  } finally {
+    await store.exec(`DROP TABLE IF EXISTS ${tmp}`);
+  }
+  return Number((await store.query<{ n: string }>(`SELECT count() AS n FROM ${t}`))[0].n);
+}
+
+async function runSize(spans: number, keep: boolean, replicate: number): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'sst-bench-'));
   const spool = join(root, 'spool');
   const storeDir = join(root, 'clickhouse');
@@ -40,11 +69,21 @@ async function runSize(spans: number, keep: boolean): Promise<void> {
   try {
     await ensureSchema(store, { database: store.database, table: store.table }, 'bloom');
     t = performance.now();
+    // CPU time of the whole process (the JS thread and chDB's threads): comparable across runs on
+    // a shared machine, where wall time depends on what else runs.
+    const cpu0 = process.cpuUsage();
     const st = await ingest(store, { paths: [spool] });
     const secs = (performance.now() - t) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSecs = (cpu.user + cpu.system) / 1e6;
     console.log(`ingest: ${st.spans} spans in ${secs.toFixed(1)} s = ${Math.round(st.spans / secs).toLocaleString('en-US')} spans/s (${(st.bytes / 1e6 / secs).toFixed(0)} MB/s; corrupt ${st.corrupt}, duplicates ${st.duplicates})`);
+    console.log(`ingest CPU: ${cpuSecs.toFixed(1)} s (${(cpuSecs / secs).toFixed(2)} cores busy) = ${Math.round(st.spans / cpuSecs).toLocaleString('en-US')} spans per CPU-second · load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     const [againMs, again] = await timed(() => ingest(store, { paths: [spool] }));
     console.log(`ingest again (nothing new): ${again.spans} spans in ${againMs.toFixed(0)} ms`);
+    if (replicate > 1) {
+      const [ms, total] = await timed(() => replicateTable(store, replicate));
+      console.log(`replicated inside ClickHouse to ${total.toLocaleString('en-US')} spans (${replicate} copies, ids and fingerprints rewritten per copy) in ${(ms / 1000).toFixed(0)} s; queries below run on all of them`);
+    }
 
     // Subject lineage: different subjects each time, so no result is served from a warm cache of the same granules.
     const lin: number[] = [];
@@ -87,6 +126,9 @@ async function main(): Promise<void> {
   const keep = args.includes('--keep');
   const i = args.indexOf('--spans');
   const sizes = i >= 0 ? [Number(args[i + 1])] : full ? [1_000_000, 10_000_000] : [1_000_000];
+  const r = args.indexOf('--replicate');
+  const replicate = r >= 0 ? Number(args[r + 1]) : 1;
+  if (!Number.isInteger(replicate) || replicate < 1 || replicate > 100) throw new Error('--replicate needs a whole number from 1 to 100');
   console.log(`sst store benchmark · ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}) · node ${process.version}`);
   // A yardstick for reading the numbers across machines (a 2023 laptop core does this in ~100 ms).
   const t = performance.now();
@@ -95,7 +137,7 @@ async function main(): Promise<void> {
   console.log(`cpu yardstick: 1e8-step JS loop in ${(performance.now() - t).toFixed(0)} ms${x < 0 ? '' : ''} · load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   for (const n of sizes) {
     if (!Number.isFinite(n) || n <= 0) throw new Error('--spans needs a positive number');
-    await runSize(n, keep);
+    await runSize(n, keep, replicate);
   }
 }
 

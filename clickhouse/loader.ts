@@ -7,7 +7,8 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Store } from './client';
 import { ensureStateTable, headHash, HEAD_BYTES, MAX_LAST_KEYS, readStates, saveStates, type FileState } from './ingest-state';
-import { requestRows, rowJson } from './otlp-rows';
+import { requestRows } from './otlp-rows';
+import { rowBuffer, SPAN_COLUMNS, type RowBuffer } from './row-buffer';
 
 export interface IngestProgress {
   filesDone: number;
@@ -59,6 +60,9 @@ export interface IngestStats {
 }
 
 const INPUT_FILE = /\.(jsonl|ndjson|json)$/i;
+// Bigger inserts make fewer parts (less merging later); two batches are in memory at once.
+const DEFAULT_BATCH_ROWS = 100_000;
+const DEFAULT_BATCH_BYTES = 64 * 1024 * 1024;
 const MAX_FILES = 100_000;
 const MAX_MESSAGES = 100;
 const NEWLINE = 0x0a;
@@ -86,6 +90,12 @@ export async function listInputFiles(paths: string[]): Promise<{ files: string[]
   return { files: [...new Set(files)], missing };
 }
 
+function grownKeeping(buf: Buffer, keep: number, size: number): Buffer {
+  const next = Buffer.allocUnsafe(size);
+  buf.copy(next, 0, 0, keep);
+  return next;
+}
+
 /** Remembers recent keys in two generations, so memory stays bounded on huge files. */
 class KeyWindow {
   private current = new Set<string>();
@@ -103,9 +113,8 @@ class KeyWindow {
 }
 
 interface Batch {
-  lines: string[];
-  rows: number;
-  bytes: number;
+  /** Encoded rows; a second buffer is being inserted meanwhile. */
+  rows: RowBuffer;
   touched: Map<string, FileState>;
 }
 
@@ -130,8 +139,8 @@ async function stillSameFile(prev: FileState, path: string, device: string, inod
 
 export async function ingest(store: Store, opts: IngestOptions): Promise<IngestStats> {
   const t0 = Date.now();
-  const batchRows = opts.batchRows ?? 100_000;
-  const batchBytes = opts.batchBytes ?? 24 * 1024 * 1024;
+  const batchRows = opts.batchRows ?? DEFAULT_BATCH_ROWS;
+  const batchBytes = opts.batchBytes ?? DEFAULT_BATCH_BYTES;
   const chunkBytes = opts.chunkBytes ?? 4 * 1024 * 1024;
   const maxLineBytes = opts.maxLineBytes ?? 64 * 1024 * 1024;
   const dedupeHalf = Math.max(1, Math.floor((opts.dedupeWindow ?? 500_000) / 2));
@@ -168,7 +177,11 @@ export async function ingest(store: Store, opts: IngestOptions): Promise<IngestS
     bytesTotal += size - state.offset;
   }
 
-  const batch: Batch = { lines: [], rows: 0, bytes: 0, touched: new Map() };
+  const batch: Batch = { rows: rowBuffer(store.rowFormat), touched: new Map() };
+  // One read buffer for the whole load (fresh multi-megabyte buffers per read cost page faults
+  // that also stall chDB's threads); it grows only for a line longer than a chunk.
+  let readBuf: Buffer = Buffer.allocUnsafe(chunkBytes);
+  let spare = rowBuffer(store.rowFormat);
   let lastProgress = Date.now();
   let filesDone = 0;
   const progress = (force = false): void => {
@@ -182,11 +195,11 @@ export async function ingest(store: Store, opts: IngestOptions): Promise<IngestS
   // One INSERT runs in chDB's thread (or on the server) while the next batch is parsed here; the
   // state of a batch is saved only after its rows are in, so a failed insert is loaded again later.
   let inflight: Promise<void> = Promise.resolve();
-  const commit = async (prev: Promise<void>, payload: Buffer | undefined, rows: number, touched: FileState[]): Promise<void> => {
+  const commit = async (prev: Promise<void>, encoded: RowBuffer, touched: FileState[]): Promise<void> => {
     await prev;
-    if (payload) {
-      await store.insert(store.table, payload);
-      stats.spans += rows;
+    if (encoded.rows > 0) {
+      await store.insertEncoded(store.table, SPAN_COLUMNS, encoded.format, encoded.bytes());
+      stats.spans += encoded.rows;
     }
     for (const s of touched) {
       const len = Math.min(HEAD_BYTES, s.offset);
@@ -198,19 +211,20 @@ export async function ingest(store: Store, opts: IngestOptions): Promise<IngestS
     if (touched.length) await saveStates(store, touched);
   };
   const flush = async (): Promise<void> => {
-    const payload = batch.rows > 0 ? Buffer.from(batch.lines.join('\n') + '\n', 'utf8') : undefined;
     // Snapshots: the live states keep advancing while this batch is being inserted.
     const touched = [...batch.touched.values()].map((st) => ({ ...st, lastKeys: [...st.lastKeys] }));
-    const rows = batch.rows;
-    batch.lines = [];
-    batch.rows = 0;
-    batch.bytes = 0;
+    const full = batch.rows;
     batch.touched = new Map();
     const prev = inflight;
-    inflight = commit(prev, payload, rows, touched);
+    inflight = commit(prev, full, touched);
     // Marked handled here; the error still surfaces where `inflight` is awaited.
     inflight.catch(() => undefined);
     await prev;
+    // The previous batch is in, so its buffer takes the next rows; `full` stays untouched until
+    // its own insert is done (awaited at the next flush).
+    spare.reset();
+    batch.rows = spare;
+    spare = full;
     progress();
   };
 
@@ -242,10 +256,7 @@ export async function ingest(store: Store, opts: IngestOptions): Promise<IngestS
         const key = row.TraceId + row.SpanId;
         if (keys.length < MAX_LAST_KEYS) keys.push(key);
         if (window.seen(key)) { stats.duplicates++; continue; }
-        const line = rowJson(row);
-        batch.lines.push(line);
-        batch.rows++;
-        batch.bytes += line.length + 1;
+        batch.rows.row(row);
       }
       state.lastKeys = keys;
     };
@@ -253,24 +264,25 @@ export async function ingest(store: Store, opts: IngestOptions): Promise<IngestS
     const fh = await open(path, 'r');
     try {
       let pos = state.offset;
-      let carry: Buffer = Buffer.alloc(0);
+      // Bytes of an unfinished line kept at the front of readBuf; the next read lands after them.
+      let have = 0;
       let skippingLongLine = false;
-      const buf = Buffer.allocUnsafe(chunkBytes);
       while (pos < size) {
+        if (readBuf.length - have < chunkBytes) readBuf = grownKeeping(readBuf, have, have + chunkBytes);
         const want = Math.min(chunkBytes, size - pos);
-        const { bytesRead } = await fh.read(buf, 0, want, pos);
+        const { bytesRead } = await fh.read(readBuf, have, want, pos);
         if (bytesRead <= 0) break;
-        const chunk = carry.length ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
-        const chunkStart = pos - carry.length;
+        const end = have + bytesRead;
+        const chunkStart = pos - have;
         pos += bytesRead;
         stats.bytes += bytesRead;
-        const lastNl = chunk.lastIndexOf(NEWLINE);
+        const lastNl = readBuf.lastIndexOf(NEWLINE, end - 1);
         let restFrom = 0;
         if (lastNl >= 0) {
           let from = 0;
           if (skippingLongLine) {
             // The rest of an over-long line ends at the first newline.
-            const nl = chunk.indexOf(NEWLINE);
+            const nl = readBuf.indexOf(NEWLINE);
             skippingLongLine = false;
             stats.lines++;
             stats.corrupt++;
@@ -281,7 +293,7 @@ export async function ingest(store: Store, opts: IngestOptions): Promise<IngestS
           }
           // Decode all complete lines at once ('\n' never occurs inside a UTF-8 sequence) and cut
           // the string: far cheaper than decoding line by line.
-          const text = chunk.toString('utf8', from, lastNl + 1);
+          const text = readBuf.toString('utf8', from, lastNl + 1);
           let start = 0;
           for (;;) {
             const nl = text.indexOf('\n', start);
@@ -294,19 +306,20 @@ export async function ingest(store: Store, opts: IngestOptions): Promise<IngestS
           batch.touched.set(path, state);
           restFrom = lastNl + 1;
         }
-        const rest = chunk.subarray(restFrom);
+        const rest = end - restFrom;
         if (skippingLongLine) {
-          carry = Buffer.alloc(0);
-        } else if (rest.length > maxLineBytes) {
+          have = 0;
+        } else if (rest > maxLineBytes) {
           skippingLongLine = true;
-          carry = Buffer.alloc(0);
+          have = 0;
         } else {
-          // Copy: `buf` is reused by the next read.
-          carry = Buffer.from(rest);
+          readBuf.copyWithin(0, restFrom, end);
+          have = rest;
         }
-        if (batch.rows >= batchRows || batch.bytes >= batchBytes) await flush();
+        if (batch.rows.rows >= batchRows || batch.rows.length >= batchBytes) await flush();
         progress();
       }
+      const carry = readBuf.subarray(0, have);
       // A last line without its newline: complete if it parses (a file written by another tool),
       // otherwise a writer is mid-line and it is left for the next load.
       if (carry.length && !skippingLongLine) {

@@ -10,6 +10,7 @@ import { openStore, StoreError, type Store } from './client';
 import { expectedRows, FP_EMAIL, FP_NAME, fixtureRequest, oneSpanRequest, spoolText, SPAN_SHARE, TRACE_A } from './fixtures';
 import { ingest } from './loader';
 import { requestRows, rowJson, type SpanRow } from './otlp-rows';
+import { SPAN_COLUMNS } from './row-buffer';
 import { lineage, lineageSpans, report, shares } from './queries';
 import { ensureSchema, schemaStatements } from './schema';
 
@@ -46,6 +47,8 @@ test('both DDL generations create the exporter table, lookup table and view; the
     const cols = await s.query<{ c: string }>(
       `SELECT concat(name, ' ', type) AS c FROM system.columns WHERE database = {db:String} AND table = 'otel_traces' AND default_kind = '' ORDER BY position`, { db });
     assert.deepEqual(cols.map((r) => r.c), EXPORTER_COLUMNS, gen);
+    // The loader's RowBinary batches are laid out by these names and types.
+    assert.deepEqual(SPAN_COLUMNS.map(([n, t]) => `${n} ${t}`), EXPORTER_COLUMNS);
     const aliases = await s.query<{ name: string }>(`SELECT name FROM system.columns WHERE database = {db:String} AND table = 'otel_traces' AND default_kind = 'ALIAS' ORDER BY name`, { db });
     assert.deepEqual(aliases.map((r) => r.name), ['ResourceAttributeItems', 'SpanAttributeItems']);
     const tables = await s.query<{ name: string }>(`SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name`, { db });
