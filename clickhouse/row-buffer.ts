@@ -62,16 +62,13 @@ const TWO_32 = 4294967296;
 /** Strings up to this length are copied byte by byte when ASCII (length prefix: one byte). */
 const ASCII_LOOP = 64;
 
-export class RowBinaryBuffer implements RowBuffer {
-  readonly format = 'RowBinary' as const;
-  private buf: Buffer;
+/** The growing byte buffer both encodings write into, reused across batches. */
+abstract class GrowingBuffer {
+  protected buf: Buffer;
   /** Bytes written. */
   length = 0;
   /** Rows written. */
   rows = 0;
-  // Spans of one resource share the same pairs array: its bytes are encoded once and copied.
-  private lastResource: Pairs | undefined;
-  private resourceBytes: Buffer = Buffer.alloc(0);
 
   constructor(capacity = 1 << 20) {
     this.buf = Buffer.allocUnsafe(capacity);
@@ -86,9 +83,17 @@ export class RowBinaryBuffer implements RowBuffer {
     this.rows = 0;
   }
 
-  private room(n: number): void {
+  protected room(n: number): void {
     if (this.length + n > this.buf.length) this.buf = grown(this.buf, this.length, this.length + n);
   }
+}
+
+export class RowBinaryBuffer extends GrowingBuffer implements RowBuffer {
+  readonly format = 'RowBinary' as const;
+  // Spans of one resource share the same pairs array: its bytes are encoded once and copied.
+  private lastResource: Pairs | undefined;
+  private resourceBytes: Buffer = Buffer.alloc(0);
+
 
   private varint(n: number): void {
     while (n >= 0x80) {
@@ -203,29 +208,12 @@ export class RowBinaryBuffer implements RowBuffer {
 }
 
 /** JSONEachRow lines (`rowJson`), each written into the buffer as soon as it is made. */
-export class JsonRowsBuffer implements RowBuffer {
+export class JsonRowsBuffer extends GrowingBuffer implements RowBuffer {
   readonly format = 'JSONEachRow' as const;
-  private buf: Buffer;
-  length = 0;
-  rows = 0;
-
-  constructor(capacity = 1 << 20) {
-    this.buf = Buffer.allocUnsafe(capacity);
-  }
-
-  bytes(): Buffer {
-    return this.buf.subarray(0, this.length);
-  }
-
-  reset(): void {
-    this.length = 0;
-    this.rows = 0;
-  }
 
   row(r: SpanRow): void {
     const line = rowJson(r);
-    const max = line.length * 3 + 1;
-    if (this.length + max > this.buf.length) this.buf = grown(this.buf, this.length, this.length + max);
+    this.room(line.length * 3 + 1);
     this.length += this.buf.write(line, this.length, 'utf8');
     this.buf[this.length++] = 0x0a;
     this.rows++;

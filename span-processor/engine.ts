@@ -105,22 +105,19 @@ export class Engine {
   }
 
   /** Classify the destination of an outgoing call; null when the host is ignored by config. */
-  destination(capture: EgressCapture): Destination | null {
+  destination(capture: EgressCapture, path = pathOf(capture.url)): Destination | null {
     if (this.catalog.isIgnored(capture.host)) return null;
-    let path = '/';
-    try { path = new URL(capture.url).pathname; } catch { /* keep '/' */ }
     return this.catalog.classify(capture.host, path);
   }
 
   /** Find tagged data (in any disguise) in an outgoing call. */
   share(capture: EgressCapture): ShareResult | null {
-    let destination = this.destination(capture);
+    const path = pathOf(capture.url);
+    let destination = this.destination(capture, path);
     if (!destination) return null;
     const res = matchEgress(capture, this.registry, this.matchOptions);
     let llm: ShareResult['llm'];
     if (destination.kind === 'llm' || destination.vendor === 'unknown') {
-      let path = '/';
-      try { path = new URL(capture.url).pathname; } catch { /* keep '/' */ }
       const shape = looksLikeLlmRequest(path, capture.body.bytes ? bodyBytes(capture.body) : undefined);
       if (shape) {
         llm = { operation: shape.operation };
@@ -138,4 +135,8 @@ export class Engine {
   matchLeaves(leaves: Leaf[]): ShareMatch[] {
     return matchLeaves(leaves, this.registry, this.matchOptions).matches;
   }
+}
+
+function pathOf(url: string): string {
+  try { return new URL(url).pathname; } catch { return '/'; }
 }

@@ -136,8 +136,8 @@ export class SstSpanProcessor implements SpanProcessor {
   private annotate(span: ReadableSpan): ReadableSpan {
     let sst: SstAnnotations | null = null;
     let error: string | undefined;
+    const capture = getCapture(span);
     try {
-      const capture = getCapture(span);
       if (span.kind === SpanKind.SERVER && capture?.kind === 'ingress') {
         const res = this.collectOnce(span, capture);
         this.byTrace.delete(span.spanContext().traceId);
@@ -150,7 +150,7 @@ export class SstSpanProcessor implements SpanProcessor {
       error = `detection failed: ${errorText(e)}`;
       diagOnce('annotate', error);
     }
-    const captureError = getCapture(span)?.error;
+    const captureError = capture?.error;
     if (captureError && !error) {
       error = `capture failed: ${errorText(captureError)}`;
       diagOnce('capture', error);

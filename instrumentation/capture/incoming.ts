@@ -5,7 +5,7 @@ import type { HeaderMap, IngressCapture } from '../../span-processor/types';
 import { resolveClientIp } from './client-ip';
 import { tapReadable } from './readable-tap';
 import {
-  addOwner, createTracker, emptyBody, finish, noteError,
+  addOwner, emptyBody, finish, track,
   type CaptureOptions, type CaptureWithError, type Tracker,
 } from './tracker';
 
@@ -16,15 +16,13 @@ export function captureIncoming(owner: object, req: IncomingMessage, opts: Captu
   const capture: CaptureWithError = {
     kind: 'ingress', method: '', target: '', headers: {}, body: emptyBody(),
   };
-  let t: Tracker | undefined;
-  try {
-    // A second hook on the same request (e.g. two spans) shares the first copy instead of wrapping twice.
-    const existing = (req as Tagged)[TRACKER];
-    if (existing) {
-      addOwner(existing, owner, opts);
-      return existing.capture as IngressCapture;
-    }
-    t = createTracker(owner, capture, opts);
+  // A second hook on the same request (e.g. two spans) shares the first copy instead of wrapping twice.
+  const existing = (req as Tagged | null | undefined)?.[TRACKER];
+  if (existing) {
+    addOwner(existing, owner, opts);
+    return existing.capture as IngressCapture;
+  }
+  return track(owner, capture, opts, (t) => {
     capture.method = typeof req.method === 'string' ? req.method : '';
     capture.target = typeof req.url === 'string' ? req.url : '';
     // A snapshot: middleware may later rewrite or delete entries of req.headers.
@@ -35,15 +33,11 @@ export function captureIncoming(owner: object, req: IncomingMessage, opts: Captu
       // The parser already finished before the hook ran (not the case for the OTel http hook):
       // the bytes are gone or buffered out of reach; only an empty body is known to be complete.
       finish(t, !declaresBody(capture.headers) && req.readableLength === 0 && !req.readableDidRead);
-      return capture as IngressCapture;
+      return;
     }
     if (req.readableLength > 0 || req.readableDidRead) t.missedPrefix = true;
     tapReadable(req, t, endedWhole);
-  } catch (err) {
-    if (t) noteError(t, err);
-    else capture.error = err instanceof Error ? err.message.slice(0, 200) : 'capture failed';
-  }
-  return capture as IngressCapture;
+  }) as IngressCapture;
 }
 
 /** When the app never read the body, Node "dumps" it once the response ends: later body pieces are

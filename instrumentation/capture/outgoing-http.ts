@@ -8,19 +8,15 @@
 import type { ClientRequest } from 'node:http';
 import type { EgressCapture, HeaderMap } from '../../span-processor/types';
 import { appendChunk } from './body-copy';
-import { createTracker, emptyBody, finish, noteError, type CaptureOptions, type CaptureWithError, type Tracker } from './tracker';
+import { emptyEgress, finish, noteError, track, type CaptureOptions, type CaptureWithError, type Tracker } from './tracker';
 import { authorityFromHost, authorityOfUrl, hostOfAuthority, isAbsoluteUrl } from './url-parts';
 
 type AnyFn = (...args: unknown[]) => unknown;
 const MAX_HEADERS = 1000;
 
 export function captureOutgoing(owner: object, req: ClientRequest, opts: CaptureOptions): EgressCapture {
-  const capture: CaptureWithError = {
-    kind: 'egress', method: '', url: '', host: '', headers: {}, body: emptyBody(),
-  };
-  let t: Tracker | undefined;
-  try {
-    t = createTracker(owner, capture, opts);
+  return track(owner, emptyEgress(), opts, (t) => {
+    const capture = t.capture as CaptureWithError & { kind: 'egress' };
     capture.method = typeof req.method === 'string' ? req.method : 'GET';
     describeTarget(req, capture);
     capture.headers = headersOf(req, t);
@@ -28,14 +24,10 @@ export function captureOutgoing(owner: object, req: ClientRequest, opts: Capture
       // Hooked after end() (e.g. http.get outside OTel): the body already left unseen.
       t.missedPrefix = true;
       finish(t, false);
-      return capture as EgressCapture;
+      return;
     }
     wrap(req, t);
-  } catch (err) {
-    if (t) noteError(t, err);
-    else capture.error = err instanceof Error ? err.message.slice(0, 200) : 'capture failed';
-  }
-  return capture as EgressCapture;
+  });
 }
 
 function wrap(req: ClientRequest, t: Tracker): void {

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { EgressCapture, HeaderMap } from '../../span-processor/types';
 import { appendBytes, appendChunk } from './body-copy';
 import { alreadyBuffered, tapReadable } from './readable-tap';
-import { createTracker, emptyBody, finish, noteError, type CaptureOptions, type CaptureWithError, type Tracker } from './tracker';
+import { emptyEgress, finish, noteError, track, type CaptureOptions, type CaptureWithError, type Tracker } from './tracker';
 import { authorityOfUrl, hostOfAuthority, isAbsoluteUrl } from './url-parts';
 
 /** The fields of undici's internal Request that the hook reads (and `body`, which it may replace). */
@@ -23,21 +23,13 @@ export interface UndiciRequestLike {
 const MAX_HEADER_ITEMS = 2000;
 
 export function captureUndici(owner: object, request: UndiciRequestLike, opts: CaptureOptions): EgressCapture {
-  const capture: CaptureWithError = {
-    kind: 'egress', method: '', url: '', host: '', headers: {}, body: emptyBody(),
-  };
-  let t: Tracker | undefined;
-  try {
-    t = createTracker(owner, capture, opts);
+  return track(owner, emptyEgress(), opts, (t) => {
+    const capture = t.capture as CaptureWithError & { kind: 'egress' };
     capture.method = typeof request.method === 'string' ? request.method : 'GET';
     describeTarget(request, capture);
     capture.headers = parseHeaders(request);
     captureBody(request, t);
-  } catch (err) {
-    if (t) noteError(t, err);
-    else capture.error = err instanceof Error ? err.message.slice(0, 200) : 'capture failed';
-  }
-  return capture as EgressCapture;
+  });
 }
 
 function describeTarget(request: UndiciRequestLike, capture: CaptureWithError & { kind: 'egress' }): void {

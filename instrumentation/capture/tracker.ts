@@ -67,6 +67,24 @@ export function getCapture(owner: object): Capture | undefined {
   return captures.get(owner);
 }
 
+/** Runs a hook's work on a new tracker for `capture`; whatever it throws is noted on the capture,
+ *  never passed to the app. */
+export function track<C extends CaptureWithError>(owner: object, capture: C, opts: CaptureOptions | undefined, work: (t: Tracker) => void): C {
+  let t: Tracker | undefined;
+  try {
+    t = createTracker(owner, capture, opts);
+    work(t);
+  } catch (err) {
+    if (t) noteError(t, err);
+    else capture.error = err instanceof Error ? err.message.slice(0, 200) : 'capture failed';
+  }
+  return capture;
+}
+
+export function emptyEgress(): CaptureWithError & { kind: 'egress' } {
+  return { kind: 'egress', method: '', url: '', host: '', headers: {}, body: emptyBody() };
+}
+
 export function noteError(t: Tracker, err: unknown): void {
   if (t.capture.error !== undefined) return;
   // Only the error's message: hook errors come from our own code or Node, never from payload bytes.
