@@ -52,7 +52,7 @@ test('both DDL generations create the exporter table, lookup table and view; the
     const aliases = await s.query<{ name: string }>(`SELECT name FROM system.columns WHERE database = {db:String} AND table = 'otel_traces' AND default_kind = 'ALIAS' ORDER BY name`, { db });
     assert.deepEqual(aliases.map((r) => r.name), ['ResourceAttributeItems', 'SpanAttributeItems']);
     const tables = await s.query<{ name: string }>(`SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name`, { db });
-    assert.deepEqual(tables.map((r) => r.name), ['otel_traces', 'otel_traces_trace_id_ts', 'otel_traces_trace_id_ts_mv', 'sst_fingerprint_flows', 'sst_flows', 'sst_lineage', 'sst_shares']);
+    assert.deepEqual(tables.map((r) => r.name), ['otel_traces', 'otel_traces_trace_id_ts', 'otel_traces_trace_id_ts_mv', 'sst_errors', 'sst_fingerprint_flows', 'sst_flows', 'sst_lineage', 'sst_shares']);
     const idx = await s.query<{ i: string }>(`SELECT concat(name, ' ', type_full) AS i FROM system.data_skipping_indices WHERE database = {db:String} AND table = 'otel_traces' AND name NOT LIKE 'idx_sst%' ORDER BY name`, { db });
     indexes[gen] = idx.map((r) => r.i);
     const key = await s.query<{ sorting_key: string; primary_key: string }>(`SELECT sorting_key, primary_key FROM system.tables WHERE database = {db:String} AND name = 'otel_traces'`, { db });
@@ -250,6 +250,29 @@ test('report, shares and lineage queries answer from the views', async () => {
   const spans = await lineageSpans(s, [FP_EMAIL, FP_NAME]);
   assert.equal(spans.length, 5);
   assert.deepEqual(await lineage(s, ['AAAAAAAAAAAAAAAAAAAAAA']), []);
+});
+
+test('sst_errors shows spans whose detection failed or was cut, including those with no flow', async () => {
+  const s = await storeFor('errors');
+  const failed = oneSpanRequest(1) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }> };
+  failed.resourceSpans[0].scopeSpans[0].spans[0].attributes = [{ key: 'sst.error', value: { stringValue: 'capture failed: body stream errored' } }];
+  const cut = oneSpanRequest(2) as typeof failed;
+  cut.resourceSpans[0].scopeSpans[0].spans[0].attributes = [
+    { key: 'sst.flow', value: { stringValue: 'collect' } }, { key: 'sst.truncated', value: { boolValue: true } },
+    { key: 'sst.fingerprints', value: { arrayValue: { values: [{ stringValue: FP_EMAIL }] } } },
+  ];
+  const file = join(root, 'errors.jsonl');
+  writeFileSync(file, spoolText(failed, cut, oneSpanRequest(3)));
+  await ingest(s, { paths: [file] });
+  const rows = await s.query<{ SpanName: string; Flow: string; DetectionError: string; Truncated: boolean }>(
+    `SELECT SpanName, Flow, DetectionError, Truncated FROM errors.sst_errors ORDER BY SpanName`);
+  assert.deepEqual(rows, [
+    { SpanName: 'span 1', Flow: '', DetectionError: 'capture failed: body stream errored', Truncated: false },
+    { SpanName: 'span 2', Flow: 'collect', DetectionError: '', Truncated: true },
+  ]);
+  // The failed span carries no flow, so the flow views cannot show it.
+  const flows = await s.query<{ n: string }>(`SELECT count() AS n FROM errors.sst_flows`);
+  assert.equal(Number(flows[0].n), 1);
 });
 
 test('store errors are one line; readonly refuses writes but answers reads', async () => {

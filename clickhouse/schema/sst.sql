@@ -148,3 +148,21 @@ SELECT
     arraySort(groupUniqArray(16)(TraceId)) AS SampleTraceIds
 FROM {{database}}.sst_fingerprint_flows
 GROUP BY Fingerprint, Flow, ServiceName, Target, DestinationHost, DestinationVendor, DestinationKind, ThirdParty;
+
+-- One row per span where detection failed or saw only part of a payload. A span whose detection
+-- failed may carry no sst.flow at all (nothing was found), so sst_flows cannot show it; auditors
+-- need these to know where the other views may be incomplete.
+CREATE OR REPLACE VIEW {{database}}.sst_errors {{cluster}} AS
+SELECT
+    Timestamp,
+    TraceId,
+    SpanId,
+    ServiceName,
+    SpanName,
+    SpanKind,
+    SstFlow AS Flow,
+    SstTarget AS Target,
+    SstError AS DetectionError,
+    SstTruncated AS Truncated
+FROM {{database}}.{{table}}
+WHERE SstError != '' OR SstTruncated;
