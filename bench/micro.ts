@@ -176,6 +176,11 @@ interface Row { name: string; usPerOp: number; p99us: number; opsPerSec: number;
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
+  // --filter <text>: only the tasks whose name contains it; --no-memory: skip the registry children
+  // (both for profiling one hot path: node --cpu-prof dist/bench/micro.js --filter match --no-memory).
+  const fi = process.argv.indexOf('--filter');
+  const filter = fi >= 0 ? process.argv[fi + 1] ?? '' : '';
+  const noMemory = process.argv.includes('--no-memory');
   const { Bench } = await import('tinybench');
   const cfg = defaultConfig();
   const detector = createDetector(cfg);
@@ -232,6 +237,7 @@ async function main(): Promise<void> {
     .add('match: 64 KB LLM prompt', () => { matchEgress(llm, matchRegistry, opts); })
     .add('match: 1 MB contacts JSON (default budget)', () => { matchEgress(bulk, matchRegistry, opts); })
     .add('match: 1 MB contacts JSON (unbounded)', () => { matchEgress(bulk, matchRegistry, unbounded); });
+  if (filter) for (const t of [...bench.tasks]) if (!t.name.includes(filter)) bench.remove(t.name);
   await bench.run();
 
   const rows: Row[] = [];
@@ -248,12 +254,18 @@ async function main(): Promise<void> {
   const memory: Record<string, unknown>[] = [];
   const plan: Array<[number, boolean]> = [[10_000, false], [100_000, false], [10_000, true], [100_000, true]];
   if (!quick) plan.push([1_000_000, false]);
+  if (noMemory) plan.length = 0;
   for (const [n, unique] of plan) {
     const m = runMemoryChild(n, unique);
     console.log(`registry memory: ${JSON.stringify(m)}`);
     memory.push(m);
   }
 
+  if (filter) {
+    // a partial run is not a result; one line for scripts comparing builds
+    console.log(`ROWS ${JSON.stringify(rows)}`);
+    return;
+  }
   const now = new Date();
   const meta = { date: now.toISOString(), node: process.versions.node, cpu: cpus()[0]?.model ?? 'unknown', cpus: cpus().length, command: `npm run bench:micro${quick ? ' -- --quick' : ''}` };
   mkdirSync(RESULTS, { recursive: true });

@@ -20,7 +20,9 @@ export interface SpoolOptions {
   /** Spans waiting to be written; beyond it new spans are dropped and counted. */
   maxQueue?: number;
   flushIntervalMs?: number;
-  /** Spans per line (one export request). */
+  /** Spans per line (one export request). Serialized synchronously: 128 spans (~0.5 MB of JSON)
+   *  keep each write's serialization well under the 50 ms an event-loop stall may take; 512 made
+   *  half of the soak's seconds stall past 50 ms (docs/reliability.md). */
   maxBatch?: number;
 }
 
@@ -42,7 +44,7 @@ export class SpoolSpanProcessor implements SpanProcessor {
   constructor(opts: SpoolOptions) {
     this.opts = {
       maxFileBytes: 32 * 1024 * 1024, maxTotalBytes: 512 * 1024 * 1024, maxQueue: 20000,
-      flushIntervalMs: 1000, maxBatch: 512, ...opts,
+      flushIntervalMs: 1000, maxBatch: 128, ...opts,
     };
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
     const svc = opts.serviceName.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 64) || 'service';
@@ -85,7 +87,8 @@ export class SpoolSpanProcessor implements SpanProcessor {
     this.inFlight = undefined;
     for (const buf of parts) {
       const fd = this.ensureFile(buf.length);
-      if (fd === undefined) { this.drop(parts.length, 'unwritable'); return; }
+      // ensureFile already said why (unwritable directory, or the size cap): count, no second line.
+      if (fd === undefined) { this.dropped += parts.length; return; }
       try { writeSync(fd, buf); this.account(buf.length); } catch (e) { this.writeFailed(e); return; }
     }
   }

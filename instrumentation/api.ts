@@ -104,7 +104,8 @@ export function start(o: StartOptions = {}): SstHandle | undefined {
       return undefined;
     }
     if (/^(true|1)$/i.test(env.SST_STRICT ?? '')) throw e;
-    diag(`could not start: ${errorText(e)}; running uninstrumented`);
+    // One plain line: without the `Error:` of errorText and a message's own `sst:` prefix.
+    diag(`could not start: ${errorText(e).replace(/^Error: (?:sst: )?/, '')}; running uninstrumented`);
     return undefined;
   } finally {
     state.starting = false;

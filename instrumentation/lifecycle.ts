@@ -2,6 +2,7 @@
 // handling and exit code: if it handles SIGTERM/SIGINT itself we only start a flush; if it does
 // not, the default would be to die, so we flush (bounded) and re-raise the same signal.
 import { diag, errorText } from './diag';
+import { alreadyReported, exportFailing } from '../export/reported';
 
 export interface Flushable {
   /** Asynchronous flush of everything pending (queue, exporters). */
@@ -24,7 +25,12 @@ function bounded(p: Promise<void>, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const t = setTimeout(() => resolve(false), ms);
     t.unref();
-    p.then(() => { clearTimeout(t); resolve(true); }, (e) => { clearTimeout(t); diag(`flush failed: ${errorText(e)}`); resolve(true); });
+    p.then(() => { clearTimeout(t); resolve(true); }, (e) => {
+      clearTimeout(t);
+      // An export failure was already reported by the exporter (one line per fault, not two).
+      if (!alreadyReported(e)) diag(`flush failed: ${errorText(e)}`);
+      resolve(true);
+    });
   });
 }
 
@@ -43,21 +49,34 @@ export function installLifecycle(target: Flushable, timeoutMs: number): () => vo
     if (!target.pendingWork()) return;
     void flushOnce().then((done) => {
       if (done) return;
-      diag(`spans not exported within ${timeoutMs} ms at exit (collector slow or unreachable); exiting`);
+      // Once per fault: when the exporter already reported the collector failing, only exit.
+      if (!exportFailing()) diag(`spans not exported within ${timeoutMs} ms at exit (collector slow or unreachable); exiting`);
       try { target.flushSync(); } catch { /* best effort */ }
       process.exit();
     });
   };
-  const onExit = () => { try { target.flushSync(); } catch (e) { diag(`final flush failed: ${errorText(e)}`); } };
+  const onExit = () => {
+    // The app ended (process.exit, its own signal handler) while an export was still waiting on the
+    // collector: say so once, since those spans are gone (there is no synchronous HTTP).
+    if (flushing && !exportFailing()) diag('exiting before the pending spans were exported (collector slow or unreachable)');
+    try { target.flushSync(); } catch (e) { diag(`final flush failed: ${errorText(e)}`); }
+  };
   const handlers = new Map<string, () => void>();
   for (const sig of SIGNALS) {
+    let received = 0;
     const h = () => {
       if (process.listenerCount(sig) > 1) { void flushOnce(); return; }
       // Nobody else handles it: the default action was to terminate. Flush, then terminate the same way.
-      void flushOnce().then(() => {
+      const terminate = () => {
         process.removeListener(sig, h);
         try { target.flushSync(); } catch { /* best effort */ }
         process.kill(process.pid, sig);
+      };
+      // A second Ctrl-C during the flush means "now": terminate without waiting for the collector.
+      if (++received > 1) { terminate(); return; }
+      void flushOnce().then((done) => {
+        if (!done && !exportFailing()) diag(`spans not exported within ${timeoutMs} ms of ${sig} (collector slow or unreachable); exiting`);
+        terminate();
       });
     };
     handlers.set(sig, h);

@@ -17,12 +17,14 @@ import { createDetector } from '../span-processor/detect';
 import { createRegistry } from '../span-processor/registry/registry';
 import { createCatalog } from '../span-processor/catalog/catalog';
 import { loadKey } from '../span-processor/fingerprint/key';
-import { captureIncoming, captureOutgoing, captureUndici } from './capture';
+import { captureHttpResponse, captureIncoming, captureOutgoing, captureUndici, captureUndiciResponse, type ResponseCaptureOptions } from './capture';
 import { FirstPartyPropagator } from './propagation';
 import type { TextMapPropagator } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { SpoolSpanProcessor } from '../export/spool';
-import { diag } from './diag';
+import { ReportingExporter } from '../export/otlp-report';
+import { diag, errorText } from './diag';
+import { dbInstrumentations } from './db';
 
 export interface BuildOptions {
   cfg: SstConfig;
@@ -90,8 +92,9 @@ function exportProcessors(env: NodeJS.ProcessEnv, serviceName: string): { proces
   if (list.includes('console')) { processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter())); parts.push('console'); }
   if (otlpConfigured(env)) {
     const { exporter, protocol } = otlpExporter(env);
-    processors.push(new BatchSpanProcessor(exporter));
     const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318';
+    // Failures (collector down, 5xx, 429, timeouts) get one `sst:` line each; the stock exporter is silent.
+    processors.push(new BatchSpanProcessor(new ReportingExporter(exporter, withoutUserinfo(endpoint))));
     parts.push(`OTLP ${protocol} to ${endpoint}`);
   }
   const spoolWanted = env.SST_SPOOL === 'true' || (!otlpConfigured(env) && !list.includes('none') && !list.includes('console'));
@@ -102,6 +105,10 @@ function exportProcessors(env: NodeJS.ProcessEnv, serviceName: string): { proces
     parts.push(`spool ${spool.currentFile()}`);
   }
   return { processors, spool, description: parts.join(' + ') || 'nothing (OTEL_TRACES_EXPORTER=none)' };
+}
+
+function withoutUserinfo(url: string): string {
+  try { const u = new URL(url); u.username = ''; u.password = ''; return u.toString().replace(/\/$/, ''); } catch { return '(invalid endpoint URL)'; }
 }
 
 function serviceNameFrom(env: NodeJS.ProcessEnv, fallback?: string): string {
@@ -142,6 +149,8 @@ export function buildSdk(o: BuildOptions): Built {
   const onComplete = (owner: object, capture: import('../span-processor/types').Capture) => {
     if (capture.kind === 'ingress') processor.ingressComplete(owner, capture);
   };
+  // Responses are copied only for LLM-looking calls (gen_ai usage, completion), decided per call.
+  const responses: ResponseCaptureOptions = { limit, wants: (c) => engine.wantsResponse(c) };
 
   const http = new HttpInstrumentation({
     requestHook: (span, request) => {
@@ -150,6 +159,10 @@ export function buildSdk(o: BuildOptions): Built {
       } else {
         captureOutgoing(span, request as ClientRequest, { limit });
       }
+    },
+    responseHook: (span, response) => {
+      // Client side only: the IncomingMessage of an outgoing request (a ServerResponse has setHeader).
+      if (!(response as { setHeader?: unknown }).setHeader) captureHttpResponse(span, response as IncomingMessage, responses);
     },
     ignoreOutgoingRequestHook: (opts) => {
       if (ownTargets.size === 0) return false;
@@ -160,12 +173,15 @@ export function buildSdk(o: BuildOptions): Built {
   });
   const undici = new UndiciInstrumentation({
     requestHook: (span, request) => { captureUndici(span, request as never, { limit }); },
+    responseHook: (span, { request, response }) => { captureUndiciResponse(span, request as never, response as never, responses); },
     ignoreRequestHook: (request) => {
       if (ownTargets.size === 0) return false;
       try { const u = new URL(request.origin); return ownTargets.has(`${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`); } catch { return false; }
     },
   });
-  const instrumentations: Instrumentation[] = selectInstrumentations(env, { http, undici }, o.instrumentations ?? []);
+  // DB drivers: created only when the app can load the driver (and it is selected), see db/index.ts.
+  const db = dbInstrumentations({ ...cfg.db, maxParamBytes: cfg.captureLimit });
+  const instrumentations: Instrumentation[] = selectInstrumentations(env, { http, undici, ...db }, o.instrumentations ?? []);
 
   const sdk = new NodeSDK({
     serviceName,
@@ -182,13 +198,18 @@ export function buildSdk(o: BuildOptions): Built {
 
 /** OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS, with the short names of
  *  auto-instrumentations-node (`http`, `undici`). Without http there is no ingress capture. */
-function selectInstrumentations(env: NodeJS.ProcessEnv, ours: Record<string, Instrumentation>, extra: Instrumentation[]): Instrumentation[] {
+function selectInstrumentations(env: NodeJS.ProcessEnv, ours: Record<string, Instrumentation | (() => Instrumentation)>, extra: Instrumentation[]): Instrumentation[] {
   const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const enabled = list(env.OTEL_NODE_ENABLED_INSTRUMENTATIONS);
   const disabled = new Set(list(env.OTEL_NODE_DISABLED_INSTRUMENTATIONS));
   const out: Instrumentation[] = [];
   for (const [name, inst] of Object.entries(ours)) {
-    if ((enabled.length === 0 || enabled.includes(name)) && !disabled.has(name)) out.push(inst);
+    const on = (enabled.length === 0 || enabled.includes(name)) && !disabled.has(name);
+    if (typeof inst === 'function') {
+      // A lazy one (DB drivers) is only built when selected.
+      if (!on) continue;
+      try { out.push(inst()); } catch (e) { diag(`instrumentation ${name} unavailable: ${errorText(e)}`); }
+    } else if (on) out.push(inst);
     else inst.disable();
   }
   return [...out, ...extra];

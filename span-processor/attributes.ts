@@ -38,6 +38,15 @@ function eventsFor<T extends { fp: string; field: string }>(
   return { events, capped };
 }
 
+/** When the events were capped, the category of every fingerprint (aligned with the sorted
+ *  `sst.fingerprints`), so a batch of 500 contacts still says which ids are emails and which are
+ *  phones without 2,000 events. Absent when every fingerprint has its event. */
+function fingerprintCategories(items: ReadonlyArray<{ fp: string; category: string }>, fps: readonly string[]): string[] {
+  const byFp = new Map<string, string>();
+  for (const it of items) if (!byFp.has(it.fp)) byFp.set(it.fp, it.category);
+  return fps.map((fp) => byFp.get(fp) ?? '');
+}
+
 export function collectAnnotations(
   res: CollectResult, flow: 'collect' | 'load', time: HrTime, maxEvents: number,
 ): SstAnnotations | null {
@@ -56,6 +65,7 @@ export function collectAnnotations(
     'sst.subjects': sortedDistinct(res.tags.map((t) => t.subject)),
     'sst.fields': sortedDistinct(res.tags.map((t) => t.field)),
   };
+  if (capped) attributes['sst.fingerprint_categories'] = fingerprintCategories(res.tags, attributes['sst.fingerprints'] as string[]);
   if (res.truncated || capped) attributes['sst.truncated'] = true;
   if (res.errors.length) attributes['sst.error'] = res.errors.join('; ').slice(0, 500);
   return { attributes, events };
@@ -83,6 +93,7 @@ export function matchAnnotations(
     'sst.transforms': sortedDistinct(matches.map((m) => m.transform)),
     'sst.match.count': pairs.size,
   };
+  if (capped) attributes['sst.fingerprint_categories'] = fingerprintCategories(matches, attributes['sst.fingerprints'] as string[]);
   if (truncated || capped) attributes['sst.truncated'] = true;
   if (errors.length) attributes['sst.error'] = errors.join('; ').slice(0, 500);
   return { attributes, events };

@@ -46,6 +46,15 @@ export const configSchema = z.object({
     ttlSeconds: z.number().int().positive().default(6 * 3600),
     maxBytes: z.number().int().positive().default(64 * 1024 * 1024),
   }).strict().default({ ttlSeconds: 6 * 3600, maxBytes: 64 * 1024 * 1024 }),
+  /** Database calls (pg, mysql2, better-sqlite3): result rows copied for `load` detection. */
+  db: z.object({
+    /** Copy result rows (off: only statements and parameters are inspected, no `load` flows). */
+    captureRows: z.boolean().default(true),
+    /** Most rows copied per statement. */
+    maxRows: z.number().int().nonnegative().max(1_000_000).default(1000),
+    /** Most bytes of row values copied per statement. */
+    maxRowBytes: z.number().int().nonnegative().max(256 * 1024 * 1024).default(256 * 1024),
+  }).strict().default({ captureRows: true, maxRows: 1000, maxRowBytes: 256 * 1024 }),
 }).strict();
 
 export type SstConfigParsed = z.infer<typeof configSchema>;

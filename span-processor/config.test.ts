@@ -43,3 +43,11 @@ test('SST_CAPTURE_LIMIT overrides, and a bad value is a clear error', () => {
   assert.equal(configFromEnv({ SST_CAPTURE_LIMIT: '4096' }).captureLimit, 4096);
   assert.throws(() => configFromEnv({ SST_CAPTURE_LIMIT: '-1' }), /SST_CAPTURE_LIMIT "-1"/);
 });
+
+test('db row capture: defaults, config keys and SST_DB_CAPTURE_ROWS', () => {
+  assert.deepEqual(defaultConfig().db, { captureRows: true, maxRows: 1000, maxRowBytes: 262144 });
+  assert.equal(parseConfig({ db: { maxRows: 10 } }, 'inline').db.maxRows, 10);
+  assert.throws(() => parseConfig({ db: { maxRows: -1 } }, 'inline'), /db\.maxRows/);
+  assert.equal(configFromEnv({ SST_DB_CAPTURE_ROWS: 'false' }).db.captureRows, false);
+  assert.throws(() => configFromEnv({ SST_DB_CAPTURE_ROWS: 'sometimes' }), /SST_DB_CAPTURE_ROWS "sometimes"/);
+});

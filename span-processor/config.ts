@@ -25,6 +25,7 @@ export const DEFAULTS: Readonly<SstConfig> = Object.freeze({
   shareUserAgent: false,
   maxEventsPerSpan: 64,
   registry: { ttlSeconds: 6 * 3600, maxBytes: 64 * 1024 * 1024 },
+  db: { captureRows: true, maxRows: 1000, maxRowBytes: 256 * 1024 },
 });
 
 function schema(): typeof import('./config-schema') {
@@ -59,14 +60,33 @@ export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.en
   let raw: unknown;
   try {
     if (/\.json$/i.test(path)) raw = JSON.parse(text);
-    else raw = (require('yaml') as typeof import('yaml')).parse(text, { schema: 'core', customTags: [] });
+    else raw = parseYaml(text);
   } catch (e) {
     throw new ConfigError(`cannot parse SST config ${path}: ${(e as Error).message.split('\n')[0]}`);
   }
   const cfg = parseConfig(raw, path);
   const limit = env.SST_CAPTURE_LIMIT;
   if (limit !== undefined && limit !== '') cfg.captureLimit = parseCaptureLimit(limit);
+  applyDbEnv(cfg, env);
   return cfg;
+}
+
+/** SST_DB_CAPTURE_ROWS=false switches row capture off without a config file (e.g. to compare cost). */
+function applyDbEnv(cfg: SstConfig, env: NodeJS.ProcessEnv): void {
+  const v = env.SST_DB_CAPTURE_ROWS;
+  if (v === undefined || v === '') return;
+  if (/^(true|1|yes)$/i.test(v)) cfg.db = { ...cfg.db, captureRows: true };
+  else if (/^(false|0|no)$/i.test(v)) cfg.db = { ...cfg.db, captureRows: false };
+  else throw new ConfigError(`invalid SST_DB_CAPTURE_ROWS "${v}": expected true or false`);
+}
+
+/** Plain-data YAML. An unknown tag (`!!js/function`, `!!python/…`) is an error here: the yaml
+ *  package would only warn, through process.emitWarning, on the app's stderr. */
+function parseYaml(text: string): unknown {
+  const doc = (require('yaml') as typeof import('yaml')).parseDocument(text, { schema: 'core', customTags: [], logLevel: 'silent' });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) throw new Error(problem.message);
+  return doc.toJS({ maxAliasCount: 100 });
 }
 
 export function parseCaptureLimit(text: string): number {
@@ -80,5 +100,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SstConfig {
   if (env.SST_CONFIG) return loadConfigFile(env.SST_CONFIG, env);
   const cfg = defaultConfig();
   if (env.SST_CAPTURE_LIMIT) cfg.captureLimit = parseCaptureLimit(env.SST_CAPTURE_LIMIT);
+  applyDbEnv(cfg, env);
   return cfg;
 }

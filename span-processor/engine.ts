@@ -6,11 +6,18 @@ import type {
   Category, Destination, EgressCapture, IngressCapture, Leaf, Registry, ShareMatch, TaggedValue,
 } from './types';
 import { SUBJECT_ORDER } from './types';
+import type { DbCapture } from './types';
+import { dbFlow, type DbResult } from './sql/flows';
 import type { Detector } from './detect';
 import { matchEgress, matchLeaves, type MatchOptions } from './match';
 import type { Catalog } from './catalog/catalog';
 import { looksLikeLlmRequest } from './catalog/catalog';
 import { bodyBytes } from '../instrumentation/capture';
+import { analyzeLlm } from './llm';
+import { egressLeaves } from './match/egress';
+import type { Attributes } from '@opentelemetry/api';
+import type { LlmShape } from './catalog/llm-shape';
+import type { MatchResult } from './types';
 
 /** Categories every request carries; reported only next to other personal data. */
 const CONTEXT_CATEGORIES: ReadonlySet<string> = new Set(['ip', 'user_agent']);
@@ -33,7 +40,9 @@ export interface ShareResult {
   matches: ShareMatch[];
   truncated: boolean;
   errors: string[];
-  llm?: { operation: string };
+  /** An LLM call: the shape's operation and the gen_ai.* attributes (set whether or not anything
+   *  personal was found; they are not `sst.*`). */
+  llm?: { operation: string; attributes?: Attributes };
 }
 
 export interface EngineDeps {
@@ -74,6 +83,11 @@ export class Engine {
     return { tags: this.tag(this.detector.detectLeaves(leaves)), truncated: false, errors: [] };
   }
 
+  /** Detection only, nothing registered (the DB flows register with their own subject rules). */
+  detectLeaves(leaves: readonly Leaf[]): TaggedValue[] {
+    return this.detector.detectLeaves(leaves);
+  }
+
   /** All values of one request belong to one subject: the one named by its strongest identifier. */
   private tag(values: readonly TaggedValue[]): Tag[] {
     if (values.length === 0) return [];
@@ -110,31 +124,86 @@ export class Engine {
     return this.catalog.classify(capture.host, path);
   }
 
+  /** The LLM shape of a call to `destination`, or null: LLM hosts of the catalog, unknown hosts and
+   *  first-party (self-hosted) ones, when path or body look like an LLM API. */
+  private llmShape(destination: Destination, capture: EgressCapture, path: string): LlmShape | null {
+    if (destination.kind !== 'llm' && destination.vendor !== 'unknown' && destination.vendor !== 'internal') return null;
+    return looksLikeLlmRequest(path, capture.body.bytes ? bodyBytes(capture.body) : undefined);
+  }
+
+  /** Whether the response of this call is copied (LLM calls only: usage and completion). Called by
+   *  the capture hooks at the response head, so it must stay cheap for every other call. */
+  wantsResponse(capture: EgressCapture): boolean {
+    try {
+      const path = fastPathOf(capture.url);
+      const destination = this.destination(capture, path);
+      return destination !== null && this.llmShape(destination, capture, path) !== null;
+    } catch {
+      return false;
+    }
+  }
+
   /** Find tagged data (in any disguise) in an outgoing call. */
   share(capture: EgressCapture): ShareResult | null {
     const path = pathOf(capture.url);
     let destination = this.destination(capture, path);
     if (!destination) return null;
-    const res = matchEgress(capture, this.registry, this.matchOptions);
     let llm: ShareResult['llm'];
-    if (destination.kind === 'llm' || destination.vendor === 'unknown') {
-      const shape = looksLikeLlmRequest(path, capture.body.bytes ? bodyBytes(capture.body) : undefined);
-      if (shape) {
-        llm = { operation: shape.operation };
-        // Catalog destinations are shared and frozen: copy before refining.
-        if (destination.kind === 'unknown') destination = { ...destination, kind: 'llm' };
-      }
+    let llmLeaves: Leaf[] | undefined;
+    let llmTruncated = false;
+    const llmErrors: string[] = [];
+    const shape = this.llmShape(destination, capture, path);
+    if (shape) {
+      // Catalog destinations are shared and frozen: copy before refining.
+      if (destination.kind === 'unknown') destination = { ...destination, kind: 'llm' };
+      const a = analyzeLlm(capture, destination.vendor, shape, path, this.matchOptions.decode);
+      llm = { operation: shape.operation, attributes: a.attributes };
+      llmLeaves = a.leaves;
+      llmTruncated = a.truncated;
+      llmErrors.push(...a.errors);
     }
+    const res = llmLeaves === undefined ? matchEgress(capture, this.registry, this.matchOptions) : this.matchLlm(capture, llmLeaves);
     return {
       destination, matches: res.matches, llm,
-      truncated: res.truncated || capture.body.truncated, errors: res.errors,
+      truncated: res.truncated || capture.body.truncated || llmTruncated, errors: [...res.errors, ...llmErrors],
     };
+  }
+
+  /** An LLM call: URL and headers decoded as for any call, the body replaced by its `llm.*` leaves. */
+  private matchLlm(capture: EgressCapture, llmLeaves: Leaf[]): MatchResult {
+    // Nothing registered yet: nothing can match (gen_ai.* are still set by the caller).
+    if (this.registry.isEmpty?.() === true) return { matches: [], truncated: false, errors: [] };
+    const rest = egressLeaves({ ...capture, body: { chunks: [], bytes: 0, truncated: false, complete: true } }, this.matchOptions);
+    for (const l of llmLeaves) rest.leaves.push(l);
+    const res = matchLeaves(rest.leaves, this.registry, this.matchOptions);
+    return { matches: res.matches, truncated: rest.truncated || res.truncated, errors: [...rest.errors, ...res.errors] };
   }
 
   /** Matching on leaves from another source (DB parameters, for `store`). */
   matchLeaves(leaves: Leaf[]): ShareMatch[] {
     return matchLeaves(leaves, this.registry, this.matchOptions).matches;
   }
+
+  /** A DB call: `store` for writes, `load` for returned rows (sql/flows.ts); null when nothing
+   *  personal is in it. */
+  db(capture: DbCapture): DbResult | null {
+    return dbFlow(capture, this);
+  }
+}
+
+/** The path of an absolute URL without a URL parse (runs on the app's path, per response head);
+ *  percent-encoding is left as sent, which the LLM path rule does not care about. */
+function fastPathOf(url: string): string {
+  if (typeof url !== 'string') return '/';
+  const scheme = url.indexOf('://');
+  const start = url.indexOf('/', scheme < 0 ? 0 : scheme + 3);
+  if (start < 0) return '/';
+  let end = url.length;
+  const q = url.indexOf('?', start);
+  if (q >= 0) end = q;
+  const h = url.indexOf('#', start);
+  if (h >= 0 && h < end) end = h;
+  return url.slice(start, end);
 }
 
 function pathOf(url: string): string {

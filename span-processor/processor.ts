@@ -2,10 +2,10 @@
 // through one FIFO work queue drained off the request path (setImmediate), so data tagged by a
 // request is indexed before any span that ended after it is matched. Each ended span is forwarded
 // as a copy carrying the sst.* attributes and events, with upstream attributes scrubbed (§7a).
-import { SpanKind, type Attributes, type Context, type HrTime } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, type Attributes, type Context, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Engine, CollectResult } from './engine';
-import { collectAnnotations, shareAnnotations, type SpanEventOut, type SstAnnotations } from './attributes';
+import { collectAnnotations, matchAnnotations, shareAnnotations, type SpanEventOut, type SstAnnotations } from './attributes';
 import { createScrubber, type Scrubber } from './scrub';
 import type { EgressCapture, IngressCapture } from './types';
 import { getCapture } from '../instrumentation/capture';
@@ -17,6 +17,8 @@ type Work =
 
 const MAX_QUEUE = 50_000;
 const MAX_TRACE_MEMO = 5_000;
+/** Background detection work per event-loop turn (see drainSlice). */
+const DRAIN_SLICE_MS = 10;
 
 export interface SstSpanProcessorOptions {
   maxEventsPerSpan: number;
@@ -91,6 +93,28 @@ export class SstSpanProcessor implements SpanProcessor {
 
   pending(): number { return this.queue.length; }
 
+  /** The background drain: at most DRAIN_SLICE_MS of work per turn of the event loop, then the
+   *  rest on the next turn, so a burst of queued requests never holds the app's loop for long
+   *  (order is kept: what is left goes back in front of what arrived meanwhile). */
+  private drainSlice(): void {
+    this.scheduled = false;
+    const until = performance.now() + DRAIN_SLICE_MS;
+    const batch = this.queue;
+    this.queue = [];
+    let i = 0;
+    while (i < batch.length) {
+      const w = batch[i++]!;
+      if (w.kind === 'ingress') this.collectOnce(w.owner, w.capture);
+      else this.forward(this.annotate(w.span));
+      if (performance.now() >= until) break;
+    }
+    if (i < batch.length) this.queue = this.queue.length ? batch.slice(i).concat(this.queue) : batch.slice(i);
+    if (this.queue.length && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.drainSlice());
+    }
+  }
+
   private enqueue(w: Work): void {
     if (this.queue.length >= MAX_QUEUE) {
       // Over the cap the span still goes out, unannotated: never lose the app's telemetry.
@@ -102,7 +126,7 @@ export class SstSpanProcessor implements SpanProcessor {
     this.queue.push(w);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => { this.scheduled = false; this.drain(); });
+      setImmediate(() => this.drainSlice());
     }
   }
 
@@ -135,6 +159,8 @@ export class SstSpanProcessor implements SpanProcessor {
 
   private annotate(span: ReadableSpan): ReadableSpan {
     let sst: SstAnnotations | null = null;
+    /** gen_ai.* of an LLM call; an upstream GenAI instrumentation's own values win. */
+    let genAi: Attributes | undefined;
     let error: string | undefined;
     const capture = getCapture(span);
     try {
@@ -145,6 +171,12 @@ export class SstSpanProcessor implements SpanProcessor {
       } else if (capture?.kind === 'egress') {
         const res = this.engine.share(capture as EgressCapture);
         if (res) sst = shareAnnotations(res, span.endTime, this.opts.maxEventsPerSpan);
+        if (res?.llm?.attributes) genAi = res.llm.attributes;
+      } else if (capture?.kind === 'db' && span.status.code !== SpanStatusCode.ERROR) {
+        // A failed statement stored and loaded nothing.
+        const res = this.engine.db(capture);
+        if (res?.flow === 'store') sst = matchAnnotations(res.matches, 'store', span.endTime, this.opts.maxEventsPerSpan, res.truncated, res.errors);
+        else if (res?.flow === 'load') sst = collectAnnotations(res, 'load', span.endTime, this.opts.maxEventsPerSpan);
       }
     } catch (e) {
       error = `detection failed: ${errorText(e)}`;
@@ -164,8 +196,8 @@ export class SstSpanProcessor implements SpanProcessor {
       error = `scrubbing failed: ${errorText(e)}`;
       diagOnce('scrub', error);
     }
-    if (!sst && !scrubbed && !events && !error) return span;
-    const attributes: Attributes = { ...(scrubbed ?? span.attributes), ...(sst?.attributes ?? {}) };
+    if (!sst && !scrubbed && !events && !error && !genAi) return span;
+    const attributes: Attributes = { ...genAi, ...(scrubbed ?? span.attributes), ...(sst?.attributes ?? {}) };
     if (error) attributes['sst.error'] = error;
     return derive(span, attributes, [...(events ?? span.events), ...(sst?.events ?? [])]);
   }
@@ -174,7 +206,7 @@ export class SstSpanProcessor implements SpanProcessor {
     let out: SpanEventOut[] | undefined;
     span.events.forEach((ev, i) => {
       if (!ev.attributes) return;
-      const a = this.scrubber.attributes(ev.attributes, false);
+      const a = this.scrubber.attributes(ev.attributes, false, ev.name.startsWith('gen_ai.'));
       if (!a) return;
       out ??= span.events.map((e) => ({ ...e, droppedAttributesCount: e.droppedAttributesCount ?? 0 }) as SpanEventOut);
       out[i] = { ...out[i], attributes: a };

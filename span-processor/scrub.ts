@@ -10,6 +10,24 @@ export const SCRUBBED_KEYS: readonly string[] = [
   'url.full', 'url.query', 'url.path', 'url.original', 'http.target', 'http.url',
   'db.statement', 'db.query.text', 'exception.message', 'exception.stacktrace',
 ];
+/** GenAI instrumentations (OTel GenAI semconv, OpenLLMetry, OpenInference) record prompts and
+ *  completions verbatim: these keys, and every key under these prefixes (`gen_ai.prompt.0.content`,
+ *  `llm.input_messages.0.message.content`), are scrubbed like the keys above. */
+export const GENAI_KEYS: ReadonlySet<string> = new Set([
+  'gen_ai.prompt', 'gen_ai.completion', 'gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.system_instructions',
+  'gen_ai.tool.call.arguments', 'gen_ai.tool.call.result', 'gen_ai.tool.definitions', 'gen_ai.retrieval.query.text',
+  'gen_ai.retrieval.documents', 'input.value', 'output.value', 'llm.prompts', 'traceloop.entity.input', 'traceloop.entity.output',
+]);
+export const GENAI_PREFIXES: readonly string[] = [
+  'gen_ai.prompt.', 'gen_ai.completion.', 'llm.input_messages.', 'llm.output_messages.', 'llm.prompts.',
+];
+
+function isGenAiText(key: string): boolean {
+  if (GENAI_KEYS.has(key)) return true;
+  for (const p of GENAI_PREFIXES) if (key.startsWith(p)) return true;
+  return false;
+}
+
 /** Attributes that hold the client's address on SERVER spans. */
 export const CLIENT_ADDRESS_KEYS: readonly string[] = [
   'client.address', 'http.client_ip', 'net.peer.ip', 'network.peer.address', 'net.sock.peer.addr',
@@ -22,7 +40,9 @@ const MAX_SCRUB_CHARS = 64 * 1024;
 
 export interface Scrubber {
   text(value: string): string;
-  attributes(attrs: Attributes, clientAddress: boolean): Attributes | null;
+  /** `allText`: every string value (the events of GenAI instrumentations, `gen_ai.user.message`,
+   *  `gen_ai.choice`, carry the message text under varying keys). */
+  attributes(attrs: Attributes, clientAddress: boolean, allText?: boolean): Attributes | null;
 }
 
 export function createScrubber(registry: Registry, opts: MatchOptions, keepClientAddress: boolean): Scrubber {
@@ -52,7 +72,7 @@ export function createScrubber(registry: Registry, opts: MatchOptions, keepClien
     return out;
   }
 
-  function attributes(attrs: Attributes, clientAddress: boolean): Attributes | null {
+  function attributes(attrs: Attributes, clientAddress: boolean, allText = false): Attributes | null {
     let out: Attributes | null = null;
     const set = (k: string, v: AttributeValue) => { if (!out) out = { ...attrs }; out[k] = v; };
     for (const k of SCRUBBED_KEYS) {
@@ -60,6 +80,24 @@ export function createScrubber(registry: Registry, opts: MatchOptions, keepClien
       if (typeof v !== 'string' || v.length === 0) continue;
       const s = text(v);
       if (s !== v) set(k, s);
+    }
+    for (const k in attrs) {
+      if (!allText && !isGenAiText(k)) continue;
+      const v = attrs[k];
+      if (typeof v === 'string') {
+        if (v.length === 0 || (allText && SCRUBBED_KEYS.includes(k))) continue;
+        const s = text(v);
+        if (s !== v) set(k, s);
+      } else if (Array.isArray(v) && v.some((x) => typeof x === 'string')) {
+        let changed = false;
+        const arr = (v as unknown[]).map((x) => {
+          if (typeof x !== 'string' || x.length === 0) return x;
+          const s = text(x);
+          if (s !== x) changed = true;
+          return s;
+        });
+        if (changed) set(k, arr as AttributeValue);
+      }
     }
     if (clientAddress && !keepClientAddress) {
       for (const k of CLIENT_ADDRESS_KEYS) {

@@ -57,9 +57,43 @@ export interface EgressCapture {
   body: BodyCapture;
   /** What went wrong inside the capture hook (a message, never payload bytes). */
   error?: string;
+  /** The response, captured only for calls that look like LLM requests (gen_ai usage and the
+   *  completion are read from it at span end). */
+  response?: ResponseCapture;
 }
 
-export type Capture = IngressCapture | EgressCapture;
+/** Bounded copy of an egress response body, as it came off the wire (still content-encoded). */
+export interface ResponseCapture {
+  status?: number;
+  headers: HeaderMap;
+  body: BodyCapture;
+  error?: string;
+}
+
+/** A database call: the statement, its bound values and (capped) result rows, copied as text when
+ *  the driver returned, so later mutation by the app cannot change what is inspected. */
+export interface DbCapture {
+  kind: 'db';
+  /** `db.system.name` value: `postgresql`, `mysql`, `sqlite`. */
+  system: string;
+  /** Statement text as sent (placeholders, not values), capped. */
+  statement: string;
+  /** Positional parameter values as text; null for SQL NULL and binary values. */
+  params: Array<string | null>;
+  /** Named parameters (`@name`, `:name`, `$name`) by name without the prefix. */
+  named?: Record<string, string | null>;
+  /** Result column names in row order (driver-reported; `table.column` when the driver nests by table). */
+  columns?: string[];
+  /** Result rows as text cells aligned with `columns`, capped (config `db.maxRows` / `db.maxRowBytes`). */
+  rows?: Array<Array<string | null>>;
+  /** Rows the statement returned in total (≥ rows.length). */
+  rowCount?: number;
+  /** Parameters or rows were cut at the caps. */
+  truncated: boolean;
+  error?: string;
+}
+
+export type Capture = IngressCapture | EgressCapture | DbCapture;
 
 // ------------------------------------------------------------------------------------------------
 // Decode: payload bytes → string leaves with paths (shared by ingress detection and egress matching).
@@ -130,6 +164,11 @@ export interface Registry {
   lookupPlain(token: string): readonly RegistryHit[] | undefined;
   /** Lookup of decoded digest bytes (16 = md5, 20 = sha1, 32 = sha256). */
   lookupDigest(bytes: Uint8Array): readonly RegistryHit[] | undefined;
+  /** Optional fast path (issue 8): lookup by a key hash the matcher computed over a token range in
+   *  place (registry/key-hash.ts); `digestBytes` 0 for plain keys, else the digest's byte length. */
+  lookupHashed?(h1: number, h2: number, digestBytes: number): readonly RegistryHit[] | undefined;
+  /** Optional: nothing registered, so nothing can be matched. */
+  isEmpty?(): boolean;
   stats(): { values: number; keys: number; bytes: number };
   clear(): void;
 }

@@ -1,21 +1,28 @@
 'use strict';
 // The benchmarked service: an ordinary express signup endpoint that knows nothing about
-// instrumentation. Per request: a JSON body with a person's data, one write, one outbound vendor
-// call carrying the SHA-256 of the email (a Meta Conversions API event), a JSON response.
-// The write is an append to a file through one open handle (a thread-pool round trip standing in
-// for a database insert: neither better-sqlite3 nor pg is installed here).
+// instrumentation. Per request: a JSON body with a person's data, one SQLite insert (better-sqlite3,
+// a file database in WAL mode), one outbound vendor call carrying the SHA-256 of the email (a Meta
+// Conversions API event), a JSON response.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const express = require('express');
+const Database = require('better-sqlite3');
 
 const vendorUrl = process.env.BENCH_VENDOR_URL;
-const dbFile = path.join(os.tmpdir(), `sst-bench-db-${process.pid}.jsonl`);
+const dbFile = path.join(os.tmpdir(), `sst-bench-db-${process.pid}.sqlite`);
 
 async function main() {
-  const db = await fs.promises.open(dbFile, 'a');
-  process.on('exit', () => { try { fs.unlinkSync(dbFile); } catch { /* gone */ } });
+  const db = new Database(dbFile);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE IF NOT EXISTS signups (id TEXT PRIMARY KEY, email TEXT, phone TEXT, first_name TEXT, last_name TEXT, city TEXT, zip TEXT, created_at INTEGER)');
+  const insert = db.prepare('INSERT INTO signups (id, email, phone, first_name, last_name, city, zip, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  process.on('exit', () => {
+    try { db.close(); } catch { /* closed */ }
+    for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) { try { fs.unlinkSync(f); } catch { /* gone */ } }
+  });
   const app = express();
   app.use(express.json({ limit: '100kb' }));
 
@@ -23,7 +30,7 @@ async function main() {
     try {
       const p = req.body;
       const id = crypto.randomUUID();
-      await db.write(JSON.stringify({ id, email: p.email, phone: p.phone, first: p.firstName, last: p.lastName, city: p.address.city, zip: p.address.zip }) + '\n');
+      insert.run(id, p.email, p.phone, p.firstName, p.lastName, p.address.city, p.address.zip, Date.now());
       const em = crypto.createHash('sha256').update(p.email.trim().toLowerCase()).digest('hex');
       const r = await fetch(vendorUrl, {
         method: 'POST',

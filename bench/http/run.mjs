@@ -9,6 +9,12 @@
 //
 //   node bench/http/run.mjs [--rounds 3] [--seconds 10] [--warmup 3] [--connections 16] [--only a,c]
 //   node bench/http/run.mjs --profile c [--seconds 10]     CPU profile of one configuration
+//   --sst <file>: the distribution's ESM entry for (c)/(d) (default: the package, i.e. dist/; e.g.
+//   /tmp/sst-build-x/instrumentation/entry.mjs to measure an area build while dist/ is mid-rebuild)
+//
+// The app writes each signup to SQLite (better-sqlite3). Plain OpenTelemetry has no better-sqlite3
+// instrumentation, so (b) stays http + undici; (c) also traces the insert (our better-sqlite3
+// instrumentation and its store matching), i.e. (c) does strictly more work than (b).
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -28,12 +34,13 @@ const SECONDS = Number(arg('seconds', 10));
 const WARMUP = Number(arg('warmup', 3));
 const CONNECTIONS = Number(arg('connections', 16));
 const PROFILE = arg('profile', '');
+const SST_ENTRY = arg('sst', '@sst/otel-auto');
 
 const CONFIGS = {
   a: { name: 'none', label: '(a) no instrumentation', args: [], env: {} },
   b: { name: 'otel', label: '(b) plain OpenTelemetry', args: ['--require', join(HERE, 'plain-otel.cjs')], env: {} },
-  c: { name: 'sst', label: '(c) @sst/otel-auto', args: ['--import', '@sst/otel-auto'], env: {} },
-  d: { name: 'sst-off', label: '(d) @sst/otel-auto, SST_DISABLED=true', args: ['--import', '@sst/otel-auto'], env: { SST_DISABLED: 'true' } },
+  c: { name: 'sst', label: '(c) @sst/otel-auto', args: ['--import', SST_ENTRY], env: {} },
+  d: { name: 'sst-off', label: '(d) @sst/otel-auto, SST_DISABLED=true', args: ['--import', SST_ENTRY], env: { SST_DISABLED: 'true' } },
 };
 const ONLY = (arg('only', PROFILE || 'a,b,c,d')).split(',').filter((k) => CONFIGS[k]);
 

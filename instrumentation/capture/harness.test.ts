@@ -1,7 +1,7 @@
 // Shared test helpers (no tests here): a local server, a raw client, and a recording capture hook.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Capture } from '../../span-processor/types';
+import type { CaptureWithError as Capture } from './tracker';
 
 export interface Running { port: number; close: () => Promise<void> }
 

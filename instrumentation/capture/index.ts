@@ -6,3 +6,4 @@ export { bodyBytes } from './body-copy';
 export { captureIncoming } from './incoming';
 export { captureOutgoing } from './outgoing-http';
 export { captureUndici, type UndiciRequestLike } from './outgoing-undici';
+export { captureHttpResponse, captureUndiciResponse, type ResponseCaptureOptions } from './outgoing-response';

@@ -8,7 +8,7 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { bodyBytes, captureIncoming, captureOutgoing, captureUndici } from './index';
-import type { Capture } from '../../span-processor/types';
+import type { CaptureWithError as Capture } from './tracker';
 import { LIMIT, delay } from './harness.test';
 
 const done: { kind: string; where: string; complete: boolean; body: string }[] = [];

@@ -3,18 +3,18 @@
 import type { BodyCapture, Capture } from '../../span-processor/types';
 
 /** A capture plus an optional note of what went wrong inside the hook (never raw data). */
-export type CaptureWithError = Capture & { error?: string };
+export type CaptureWithError = Extract<Capture, { body: BodyCapture }> & { error?: string };
 
 export interface CaptureOptions {
   /** Most body bytes copied per capture. */
   limit: number;
   /** Called exactly once per owner: when the body ended (complete) or can no longer end (aborted). */
-  onComplete?: (owner: object, capture: Capture) => void;
+  onComplete?: (owner: object, capture: CaptureWithError) => void;
 }
 
 interface Listener {
   owner: object;
-  onComplete?: (owner: object, capture: Capture) => void;
+  onComplete?: (owner: object, capture: CaptureWithError) => void;
 }
 
 export interface Tracker {
@@ -62,6 +62,12 @@ export function addOwner(t: Tracker, owner: object, opts: CaptureOptions | undef
   if (t.done) notify(t.capture, t.listeners[t.listeners.length - 1]);
 }
 
+/** Attach a capture that has no body stream to follow (a DB call): no tracker, no listeners. */
+export function setCapture(owner: object, capture: Capture): void {
+  if (owner === null || (typeof owner !== 'object' && typeof owner !== 'function')) return;
+  captures.set(owner, capture);
+}
+
 export function getCapture(owner: object): Capture | undefined {
   if (owner === null || (typeof owner !== 'object' && typeof owner !== 'function')) return undefined;
   return captures.get(owner);
@@ -99,7 +105,7 @@ export function finish(t: Tracker, complete: boolean): void {
   for (const l of t.listeners) notify(t.capture, l);
 }
 
-function notify(capture: Capture, l: Listener): void {
+function notify(capture: CaptureWithError, l: Listener): void {
   if (!l.onComplete) return;
   try {
     l.onComplete(l.owner, capture);

@@ -6,6 +6,13 @@ import { parsePhoneNumberFromString, findPhoneNumbersInText, type CountryCode } 
 const MAX_PHONE_CHARS = 40;
 const MAX_TEXT_CHARS = 16 * 1024;
 const MAX_FOUND = 16;
+/** A written phone number is a run of phone characters; longer runs are tables of numbers. */
+const MAX_RUN_CHARS = 64;
+/** libphonenumber's matcher costs ~30 µs per character of digit-dense text: only candidate runs go
+ *  to it, at most this many characters of them per text (a 16 KB run of "1 1 1 …" took 0.5 s). */
+const MAX_RUN_CHARS_PER_TEXT = 2048;
+/** Candidate runs: an optional `+` or `(`, then digits and phone separators, ending in a digit. */
+const PHONE_RUN = /[+(]?\d[\d\s().\/-]*\d/g;
 
 /** Only phone characters: digits, `+`, spaces, `-`, `.`, `/`, parentheses; an optional extension. */
 const PHONE_SHAPE = /^\+?[\d\s().\/-]{6,30}(?:\s?(?:ext\.?|x|#)\s?\d{1,6})?$/i;
@@ -56,17 +63,27 @@ export function createPhoneValidator(defaultRegion: string): PhoneValidator {
     findInText(text: string): string[] {
       const t = text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text;
       if (countDigits(t, 7) < 7) return [];
-      let found;
-      try {
-        found = findPhoneNumbersInText(t, { defaultCountry: region });
-      } catch {
-        return [];
-      }
       const out: string[] = [];
-      for (const f of found) {
-        if (out.length >= MAX_FOUND) break;
-        const raw = t.slice(f.startsAt, f.endsAt);
-        if (looksWritten(raw) && f.number.isValid()) out.push(raw);
+      let budget = MAX_RUN_CHARS_PER_TEXT;
+      PHONE_RUN.lastIndex = 0;
+      for (let m = PHONE_RUN.exec(t); m !== null && out.length < MAX_FOUND; m = PHONE_RUN.exec(t)) {
+        const run = m[0];
+        if (run.length > MAX_RUN_CHARS || countDigits(run, 7) < 7) continue;
+        budget -= run.length;
+        if (budget < 0) break;
+        // One character of context either side: the matcher rejects numbers glued to letters.
+        const window = t.slice(Math.max(0, m.index - 1), m.index + run.length + 1);
+        let found;
+        try {
+          found = findPhoneNumbersInText(window, { defaultCountry: region });
+        } catch {
+          continue;
+        }
+        for (const f of found) {
+          if (out.length >= MAX_FOUND) break;
+          const raw = window.slice(f.startsAt, f.endsAt);
+          if (looksWritten(raw) && f.number.isValid()) out.push(raw);
+        }
       }
       return out;
     },

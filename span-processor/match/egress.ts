@@ -42,31 +42,42 @@ function concatBody(chunks: readonly Buffer[], bytes: number): Buffer {
   return Buffer.concat(chunks as Buffer[], bytes > 0 ? bytes : undefined);
 }
 
-export function matchEgress(capture: EgressCapture, registry: Registry, opts: MatchOptions): MatchResult {
+/** The leaves of an outgoing call (URL, headers, cookies, body; nested layers expanded). */
+export function egressLeaves(capture: EgressCapture, opts: MatchOptions): { leaves: Leaf[]; truncated: boolean; errors: string[] } {
   const errors: string[] = [];
-  let truncated = capture?.body?.truncated === true;
+  let truncated = false;
   const leaves: Leaf[] = [];
   const decodeOpts = { ...opts.decode, nested: true };
   try {
     const headers: HeaderMap = capture.headers ?? {};
     if (typeof capture.url === 'string') {
       const url = decodeUrl(capture.url, decodeOpts);
-      leaves.push(...url.leaves);
+      for (const l of url.leaves) leaves.push(l);
       truncated ||= url.truncated;
     }
     const hdr = expandLeaves(headerLeaves(headers, opts.shareUserAgent === true), decodeOpts);
-    leaves.push(...hdr.leaves);
+    for (const l of hdr.leaves) leaves.push(l);
     truncated ||= hdr.truncated;
     const chunks = capture.body?.chunks;
     if (Array.isArray(chunks) && chunks.length > 0) {
       const body = decodeBody(concatBody(chunks, capture.body.bytes), headerValue(headers, 'content-type'), headerValue(headers, 'content-encoding'), decodeOpts);
-      leaves.push(...body.leaves);
+      // a loop, not push(...spread): a 1 MB body has tens of thousands of leaves
+      for (const l of body.leaves) leaves.push(l);
       truncated ||= body.truncated;
       for (const e of body.errors) if (!errors.includes(e)) errors.push(e);
     }
   } catch {
     errors.push('egress decoding failed');
   }
-  const res = matchLeavesWith(newScanEnv(registry, opts), leaves, opts);
-  return { matches: res.matches, truncated: truncated || res.truncated, errors: [...errors, ...res.errors] };
+  return { leaves, truncated, errors };
+}
+
+export function matchEgress(capture: EgressCapture, registry: Registry, opts: MatchOptions): MatchResult {
+  const captureTruncated = capture?.body?.truncated === true;
+  // Nothing registered (a service that has not collected anything yet): nothing can match, so the
+  // body is not even decoded.
+  if (registry.isEmpty?.() === true) return { matches: [], truncated: captureTruncated, errors: [] };
+  const decoded = egressLeaves(capture, opts);
+  const res = matchLeavesWith(newScanEnv(registry, opts), decoded.leaves, opts);
+  return { matches: res.matches, truncated: captureTruncated || decoded.truncated || res.truncated, errors: [...decoded.errors, ...res.errors] };
 }

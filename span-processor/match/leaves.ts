@@ -4,6 +4,7 @@ import { keepMask, type Candidate } from './policy';
 import { phoneRegion } from './phone';
 import { scanText, type ScanEnv, type TokenEncoding } from './scan';
 import { transformOf } from './transform';
+import { anchoredBefore } from './anchors';
 import type { MatchOptions } from './options';
 
 const DEFAULT_MAX_TOKENS = 20000;
@@ -41,7 +42,9 @@ export function matchLeavesWith(env: ScanEnv, leaves: readonly Leaf[], opts: Mat
             return;
           }
           const token = value.slice(start, end).toLowerCase();
-          cands.push({ hit, field: leaf.path, key: leaf.key, token, kind, weakWord, encoding, layers: leaf.layers });
+          const c: LeafCandidate = { hit, field: leaf.path, key: leaf.key, token, kind, weakWord, encoding, layers: leaf.layers };
+          if ((kind === 'number' || kind === 'word') && anchoredBefore(value, start, hit.category)) c.anchored = true;
+          cands.push(c);
         }
       });
     }

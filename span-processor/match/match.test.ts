@@ -172,12 +172,24 @@ test('a bare first name in prose is weak; with the last name or a strong id it c
     ['F body.first_name lowercase']);
 });
 
-test('substring variants count only hashed or under fn/ln/f5first/f5last/fi keys', () => {
-  const reg = new TestRegistry().index('name', 'F', 'S', 'substring', 'j');
-  const m = (key: string, value: string) => matchLeaves([{ path: `body.${key}`, key, value, layers: [] }], reg, OPTS).matches;
-  assert.deepEqual(m('note', 'j'), []);
-  assert.deepEqual(summary(m('fi', 'j')), ['F body.fi substring']);
-  assert.deepEqual(summary(m('x', hash('sha256', 'j'))), ['F body.x substring+sha256']);
+test('substring variants (an initial, five letters) count only next to the same person\'s identifier', () => {
+  const reg = new TestRegistry()
+    .index('name', 'F', 'S', 'substring', 'j')
+    .index('email', 'S', 'S', 'plain', 'jane@x.com')
+    .index('gender', 'G', 'S', 'plain', 'f')
+    .index('name', 'I', 'T', 'substring', 'f');
+  const m = (...kv: Array<[string, string]>) =>
+    matchLeaves(kv.map(([key, value]) => ({ path: `body.${key}`, key, value, layers: [] })), reg, OPTS).matches;
+  const em: [string, string] = ['em', 'jane@x.com'];
+  // alone, a hashed initial is every J in the registry
+  assert.deepEqual(m(['fi', 'j']), []);
+  assert.deepEqual(m(['x', hash('sha256', 'j')]), []);
+  assert.deepEqual(summary(m(['fi', 'j'], em)), ['F body.fi substring', 'S body.em plain']);
+  assert.deepEqual(summary(m(['x', hash('sha256', 'j')], em)), ['F body.x substring+sha256', 'S body.em plain']);
+  // a plain substring outside the name-part keys is prose
+  assert.deepEqual(summary(m(['note', 'j'], em)), ['S body.em plain']);
+  // `ge: sha256("f")` is Jane's gender, not the initial of another person (T) nor a name part
+  assert.deepEqual(summary(m(['ge', hash('sha256', 'f')], em)), ['G body.ge sha256', 'S body.em plain']);
 });
 
 test('headers: authorization and cookies scanned, user-agent skipped unless shareUserAgent', () => {

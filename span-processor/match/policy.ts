@@ -40,6 +40,12 @@ function keyExpects(category: string, normKey: string): boolean {
   return category === 'income' && (normKey.includes('income') || normKey.includes('salary'));
 }
 
+/** The field name says it holds some other category than `category`. */
+function expectsOther(category: string, normKey: string): boolean {
+  for (const c in EXPECTED_KEYS) if (c !== category && EXPECTED_KEYS[c].has(normKey)) return true;
+  return false;
+}
+
 export interface Candidate {
   hit: RegistryHit;
   field: string;
@@ -48,6 +54,8 @@ export interface Candidate {
   token: string;
   kind: TokenKind;
   weakWord: boolean;
+  /** The words before it in free text name the category ("my income is", "I'm"): see anchors.ts. */
+  anchored?: boolean;
 }
 
 export interface PolicyOptions {
@@ -65,7 +73,7 @@ function subjectOf(hit: RegistryHit): string {
 export function keepMask(cands: readonly Candidate[], opts: PolicyOptions): boolean[] {
   const keep = new Array<boolean>(cands.length).fill(true);
   const normKeys = cands.map((c) => normalizeKey(c.key));
-  const weakName = (c: Candidate): boolean => c.weakWord && c.hit.category === 'name';
+  const weakName = (c: Candidate): boolean => c.weakWord && c.hit.category === 'name' && c.anchored !== true;
 
   for (let i = 0; i < cands.length; i++) {
     const { hit } = cands[i];
@@ -76,7 +84,9 @@ export function keepMask(cands: readonly Candidate[], opts: PolicyOptions): bool
   const strongSubjects = new Set<string>();
   for (let i = 0; i < cands.length; i++) {
     const c = cands[i];
-    if (keep[i] && STRONG.has(c.hit.category) && !weakName(c)) strongSubjects.add(subjectOf(c.hit));
+    // A part of a value (an initial, the first five letters, a birth year) is never someone's
+    // identifier: `sha256("f")` is the initial of every Fiona and Frank, and also a gender.
+    if (keep[i] && STRONG.has(c.hit.category) && c.hit.variant !== 'substring' && !weakName(c)) strongSubjects.add(subjectOf(c.hit));
   }
 
   // distinct name tokens per subject: `Jane … Doe` is a person, a lone `Jane` in prose is not
@@ -95,8 +105,12 @@ export function keepMask(cands: readonly Candidate[], opts: PolicyOptions): bool
     const c = cands[i];
     const cat = c.hit.category;
     const linked = strongSubjects.has(subjectOf(c.hit));
-    if (cat === 'income') {
-      keep[i] = linked || keyExpects(cat, normKeys[i]);
+    if (c.hit.variant === 'substring') {
+      // Only the person's own identifier in the same payload says whose part it is, and a field
+      // that names another category (`ge`, `ct`) holds that category, not a piece of a name.
+      keep[i] = linked && !expectsOther(cat, normKeys[i]);
+    } else if (cat === 'income') {
+      keep[i] = linked || keyExpects(cat, normKeys[i]) || cands[i].anchored === true;
     } else if (VERY_LOW_ENTROPY.has(cat) && opts.scrub !== true) {
       // `ge=sha256("f")` matches every woman in the registry: only the subject's own identifier in
       // the same payload says whose gender (or country, or state) it is (semconv §4).

@@ -44,7 +44,7 @@ function paramKeyBefore(text: string, s: number): string {
 }
 
 export function findValueRanges(text: string, registry: Registry, opts: MatchOptions): ValueRange[] {
-  if (typeof text !== 'string' || text.length === 0) return [];
+  if (typeof text !== 'string' || text.length === 0 || registry.isEmpty?.() === true) return [];
   const env = newScanEnv(registry, opts);
   const cands: RangeCandidate[] = [];
   const collect = (base: number, key: string, map: number[] | null, source: string): HitSink =>

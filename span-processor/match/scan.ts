@@ -1,8 +1,19 @@
 // Tokenizes one string into lookup keys and reports registry hits with their position. No vendor
 // knowledge: hex / base64 digest runs, emails, phone-like runs, words, numbers and dot segments are
 // generic shapes (semconv §5). Every loop is bounded by the shared token budget.
+//
+// Fast path (issue 8): when the registry offers `lookupHashed`, tokens are not sliced, lowercased
+// or decoded into new strings: their key hash (registry/key-hash.ts) is computed over the range of
+// the text in place — lowercased, punctuation dropped or whitespace collapsed on the fly — and
+// digest runs give their first eight bytes straight from the hex / base64 characters. A string is
+// only built for a token that hit. Ranges with non-ASCII characters take the string path (their
+// lowercase may differ in length). reference.ts is the plain string implementation this must equal
+// (scan-equivalence.test.ts: same hits, same order, same budget).
 import { hash } from 'node:crypto';
 import type { RegistryHit, Registry } from '../types';
+import type { HashPair } from '../registry/hash-index';
+import { SEED_A, SEED_B, finishHash } from '../registry/key-hash';
+import { MIN_PLAIN_CHARS } from '../registry/value-keys';
 import { findDates } from './dates';
 import { normalizeNumber, readNumber } from './numbers';
 import { phoneForms, type PhoneRegion } from './phone';
@@ -34,15 +45,17 @@ const MAX_PHRASE_TOKENS = 2048;
 /** The registry indexes values shorter than this only as digests (`US`, `f`). */
 const SHORT_WHOLE = 2;
 const DATE_SEPARATOR = /\d[./-]\d/;
-const DIGEST_HEX = new Set([32, 40, 64]);
-const DIGEST_B64 = new Set([22, 27, 43]);
-const DIGEST_BYTES = new Set([16, 20, 32]);
+// Digest lengths as plain comparisons: checked once per letter run of every text.
+const isDigestHexLength = (n: number): boolean => n === 64 || n === 32 || n === 40;
+const isDigestB64Length = (n: number): boolean => n === 43 || n === 22 || n === 27;
+const isDigestByteLength = (n: number): boolean => n === 32 || n === 16 || n === 20;
 
 // Sticky, started at the beginning of the local part found by walking back from each '@', so the
 // regex never scans prose. Labels are split on '.', which no label class contains: linear.
 const EMAIL_RE = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}/y;
 // Letters with digits too, so alphanumeric postcodes pair up (`SW1A 1AA`, `M1 1AE`).
 const WORD_RE = /[\p{L}\p{M}\p{N}]+/gu;
+const WORD_CHAR = /[\p{L}\p{M}\p{N}]/uy;
 const ALL_DIGITS = /^\p{N}+$/u;
 const WHITESPACE_RUN = /\s+/g;
 const NON_ALNUM_RE = /[^\p{L}\p{M}\p{N}]+/gu;
@@ -70,9 +83,147 @@ function lookupBoth(env: ScanEnv, token: string, start: number, end: number, kin
 }
 
 function lookupDigest(env: ScanEnv, bytes: Buffer, start: number, end: number, encoding: TokenEncoding, sink: HitSink): void {
-  if (!DIGEST_BYTES.has(bytes.length) || !spend(env)) return;
+  if (!isDigestByteLength(bytes.length) || !spend(env)) return;
   const hits = env.registry.lookupDigest(bytes);
   if (hits !== undefined && hits.length > 0) sink(start, end, hits, encoding, 'digest', false);
+}
+
+const H: HashPair = { h1: 0, h2: 0 };
+
+function report(hits: readonly RegistryHit[] | undefined, start: number, end: number, kind: TokenKind, weak: boolean, sink: HitSink): void {
+  if (hits !== undefined && hits.length > 0) sink(start, end, hits, '', kind, weak);
+}
+
+/** The plain key hashed into H (len code units). */
+function hashedLookup(env: ScanEnv, len: number): readonly RegistryHit[] | undefined {
+  return len < MIN_PLAIN_CHARS ? undefined : env.registry.lookupHashed!(H.h1, H.h2, 0);
+}
+
+function isAsciiRange(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
+}
+
+/** `text[start, end)` as written (lookupPlain of the slice). */
+function lookupRange(env: ScanEnv, text: string, start: number, end: number, kind: TokenKind, weak: boolean, sink: HitSink): void {
+  const len = end - start;
+  if (len <= 0) return;
+  if (env.registry.lookupHashed === undefined) {
+    lookupPlain(env, text.slice(start, end), start, end, kind, weak, sink);
+    return;
+  }
+  if (!spend(env)) return;
+  let a = SEED_A;
+  let b = SEED_B;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  finishHash(a, b, len, H);
+  report(hashedLookup(env, len), start, end, kind, weak, sink);
+}
+
+/** As written, then lowercased when that differs (lookupBoth of the slice), in one walk. */
+function lookupBothRange(env: ScanEnv, text: string, start: number, end: number, kind: TokenKind, weak: boolean, sink: HitSink): void {
+  const len = end - start;
+  if (len <= 0) return;
+  if (env.registry.lookupHashed === undefined) {
+    lookupBoth(env, text.slice(start, end), start, end, kind, weak, sink);
+    return;
+  }
+  let a = SEED_A;
+  let b = SEED_B;
+  let la = SEED_A;
+  let lb = SEED_B;
+  let upper = false;
+  let wide = false;
+  for (let i = start; i < end; i++) {
+    let c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+    if (c >= 65 && c <= 90) {
+      upper = true;
+      c += 32;
+    } else if (c > 127) {
+      wide = true;
+    }
+    la = Math.imul(la ^ c, 0x01000193);
+    lb = Math.imul(lb ^ c, 0x5bd1e995);
+    lb ^= lb >>> 15;
+  }
+  if (!spend(env)) return;
+  finishHash(a, b, len, H);
+  report(hashedLookup(env, len), start, end, kind, weak, sink);
+  if (wide) {
+    const token = text.slice(start, end);
+    const lower = token.toLowerCase();
+    if (lower !== token) lookupPlain(env, lower, start, end, kind, weak, sink);
+    return;
+  }
+  if (!upper || !spend(env)) return;
+  finishHash(la, lb, len, H);
+  report(hashedLookup(env, len), start, end, kind, weak, sink);
+}
+
+function hexValue(c: number): number {
+  return c <= 57 ? c - 48 : (c | 32) - 87;
+}
+
+function b64Value(c: number): number {
+  if (c >= 65 && c <= 90) return c - 65;
+  if (c >= 97 && c <= 122) return c - 71;
+  if (c >= 48 && c <= 57) return c + 4;
+  return c === 43 || c === 45 ? 62 : 63;
+}
+
+/** A hex digest run: its first eight bytes are the key hash, no Buffer needed. */
+function lookupHexRange(env: ScanEnv, text: string, start: number, end: number, sink: HitSink): void {
+  if (env.registry.lookupHashed === undefined) {
+    lookupDigest(env, Buffer.from(text.slice(start, end), 'hex'), start, end, '', sink);
+    return;
+  }
+  const bytes = (end - start) >> 1;
+  if (!isDigestByteLength(bytes) || !spend(env)) return;
+  let h1 = 0;
+  let h2 = 0;
+  for (let k = 0; k < 4; k++) {
+    h1 |= ((hexValue(text.charCodeAt(start + 2 * k)) << 4) | hexValue(text.charCodeAt(start + 2 * k + 1))) << (8 * k);
+    h2 |= ((hexValue(text.charCodeAt(start + 8 + 2 * k)) << 4) | hexValue(text.charCodeAt(start + 9 + 2 * k))) << (8 * k);
+  }
+  const hits = env.registry.lookupHashed(h1 >>> 0, h2 >>> 0, bytes);
+  if (hits !== undefined && hits.length > 0) sink(start, end, hits, '', 'digest', false);
+}
+
+/** A base64 / base64url digest run (body in [start, bodyEnd)): first eight bytes from 11 chars. */
+function lookupB64Range(env: ScanEnv, text: string, start: number, bodyEnd: number, end: number, enc: TokenEncoding, sink: HitSink): void {
+  if (env.registry.lookupHashed === undefined) {
+    lookupDigest(env, Buffer.from(text.slice(start, bodyEnd), 'base64'), start, end, enc, sink);
+    return;
+  }
+  const chars = bodyEnd - start;
+  const bytes = (chars * 6) >> 3;
+  if (!isDigestByteLength(bytes) || !spend(env)) return;
+  let h1 = 0;
+  let h2 = 0;
+  let acc = 0;
+  let bits = 0;
+  let k = 0;
+  for (let i = start; k < 8; i++) {
+    acc = ((acc << 6) | b64Value(text.charCodeAt(i))) & 0xffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      const byte = (acc >>> bits) & 0xff;
+      if (k < 4) h1 |= byte << (8 * k);
+      else h2 |= byte << (8 * (k - 4));
+      k++;
+    }
+  }
+  const hits = env.registry.lookupHashed(h1 >>> 0, h2 >>> 0, bytes);
+  if (hits !== undefined && hits.length > 0) sink(start, end, hits, enc, 'digest', false);
 }
 
 function isHex(c: number): boolean {
@@ -107,7 +258,7 @@ function scanHex(env: ScanEnv, text: string, sink: HitSink): void {
     }
     const start = i;
     while (i < n && isHex(text.charCodeAt(i))) i++;
-    if (DIGEST_HEX.has(i - start)) lookupDigest(env, Buffer.from(text.slice(start, i), 'hex'), start, i, '', sink);
+    if (isDigestHexLength(i - start)) lookupHexRange(env, text, start, i, sink);
     if (env.truncated) return;
   }
 }
@@ -134,9 +285,9 @@ function scanBase64(env: ScanEnv, text: string, sink: HitSink): void {
     const bodyEnd = i;
     while (i < n && i - bodyEnd < 2 && text.charCodeAt(i) === 61) i++;
     const padded = i > bodyEnd;
-    if (DIGEST_B64.has(bodyEnd - start) && !(url && std)) {
+    if (isDigestB64Length(bodyEnd - start) && !(url && std)) {
       const enc: TokenEncoding = url || (!std && !padded) ? 'base64url' : 'base64';
-      lookupDigest(env, Buffer.from(text.slice(start, bodyEnd), 'base64'), start, i, enc, sink);
+      lookupB64Range(env, text, start, bodyEnd, i, enc, sink);
       if (env.truncated) return;
     }
   }
@@ -162,7 +313,7 @@ function scanEmails(env: ScanEnv, text: string, whole: boolean, sink: HitSink): 
       const end = start + token.length;
       spans.push(start, end);
       lastEnd = end;
-      if (!(whole && start === 0 && end === text.length)) lookupBoth(env, token, start, end, 'email', false, sink);
+      if (!(whole && start === 0 && end === text.length)) lookupBothRange(env, text, start, end, 'email', false, sink);
       if (env.truncated) break;
     }
     at = text.indexOf('@', Math.max(at + 1, lastEnd));
@@ -170,9 +321,20 @@ function scanEmails(env: ScanEnv, text: string, whole: boolean, sink: HitSink): 
   return spans;
 }
 
+/**
+ * Whether [start, end) lies inside one of the email spans. They are sorted and disjoint (emails are
+ * found left to right, each after the last), so only the last span starting at or before `start`
+ * can hold a non-empty range: a binary search instead of a walk per word of a long prompt.
+ */
 function insideSpans(spans: readonly number[], start: number, end: number): boolean {
-  for (let k = 0; k < spans.length; k += 2) if (start >= spans[k] && end <= spans[k + 1]) return true;
-  return false;
+  let lo = 0;
+  let hi = spans.length >> 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid * 2] <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && end <= spans[lo * 2 - 1];
 }
 
 function isPhoneChar(c: number): boolean {
@@ -251,11 +413,13 @@ function scanNumbers(env: ScanEnv, text: string, whole: boolean, sink: HitSink):
 /**
  * Free text: whitespace-separated tokens (edge punctuation trimmed; also without inner punctuation,
  * `O'Neil` → `oneil`), single words split on non-letters, and adjacent word pairs (`jane doe`).
+ * `ascii`: the text has no char above 127, so letters are [A-Za-z0-9] and words are walked by hand.
  */
-function scanWords(env: ScanEnv, text: string, emailSpans: readonly number[], sink: HitSink): void {
+function scanWords(env: ScanEnv, text: string, emailSpans: readonly number[], ascii: boolean, sink: HitSink): void {
   const n = text.length;
   let wordCount = 0;
-  for (let i = 0; i < n;) {
+  // only whether there are FREE_TEXT_WORDS matters
+  for (let i = 0; i < n && wordCount < FREE_TEXT_WORDS;) {
     while (i < n && isSpace(text.charCodeAt(i))) i++;
     let hasLetter = false;
     while (i < n && !isSpace(text.charCodeAt(i))) {
@@ -266,6 +430,7 @@ function scanWords(env: ScanEnv, text: string, emailSpans: readonly number[], si
     if (hasLetter) wordCount++;
   }
   const weak = wordCount >= FREE_TEXT_WORDS;
+  const fast = env.registry.lookupHashed !== undefined;
 
   const spans: number[] = [];
   for (let i = 0; i < n && !env.truncated;) {
@@ -277,6 +442,10 @@ function scanWords(env: ScanEnv, text: string, emailSpans: readonly number[], si
     while (end > start && !isWordChar(text.charCodeAt(end - 1))) end--;
     if (end > start && spans.length < MAX_PHRASE_TOKENS * 2) spans.push(start, end);
     if (end - start < 2 || insideSpans(emailSpans, start, end)) continue;
+    if (fast && (ascii || isAsciiRange(text, start, end))) {
+      lookupTokenRange(env, text, start, end, weak, sink);
+      continue;
+    }
     const token = text.slice(start, end);
     lookupBoth(env, token, start, end, 'word', weak, sink);
     NON_ALNUM_RE.lastIndex = 0;
@@ -285,6 +454,61 @@ function scanWords(env: ScanEnv, text: string, emailSpans: readonly number[], si
     }
   }
 
+  if (fast) fastWordRuns(env, text, emailSpans, weak, sink);
+  else wordRuns(env, text, emailSpans, weak, sink);
+  scanPhrases(env, text, spans, emailSpans, sink);
+}
+
+/**
+ * One ASCII whitespace token in one walk: as written, lowercased (when that differs), and without
+ * inner punctuation lowercased (`O'Neil` → `oneil`, when something was dropped), in that order.
+ */
+function lookupTokenRange(env: ScanEnv, text: string, start: number, end: number, weak: boolean, sink: HitSink): void {
+  const len = end - start;
+  let a = SEED_A;
+  let b = SEED_B;
+  let la = SEED_A;
+  let lb = SEED_B;
+  let sa = SEED_A;
+  let sb = SEED_B;
+  let slen = 0;
+  let upper = false;
+  for (let i = start; i < end; i++) {
+    let c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+    if (c >= 65 && c <= 90) {
+      upper = true;
+      c += 32;
+    }
+    la = Math.imul(la ^ c, 0x01000193);
+    lb = Math.imul(lb ^ c, 0x5bd1e995);
+    lb ^= lb >>> 15;
+    if (isAsciiAlnum(c)) {
+      sa = Math.imul(sa ^ c, 0x01000193);
+      sb = Math.imul(sb ^ c, 0x5bd1e995);
+      sb ^= sb >>> 15;
+      slen++;
+    }
+  }
+  if (spend(env)) {
+    finishHash(a, b, len, H);
+    report(hashedLookup(env, len), start, end, 'word', weak, sink);
+    if (upper && spend(env)) {
+      finishHash(la, lb, len, H);
+      report(hashedLookup(env, len), start, end, 'word', weak, sink);
+    }
+  }
+  // all alphanumeric: nothing was dropped; nothing left: no lookup either
+  if (slen === len || slen === 0 || !spend(env)) return;
+  finishHash(sa, sb, slen, H);
+  report(hashedLookup(env, slen), start, end, 'word', weak, sink);
+}
+
+/** Words split on non-letters (`WORD_RE`), lowercased, and adjacent pairs; the string path. */
+function wordRuns(env: ScanEnv, text: string, emailSpans: readonly number[], weak: boolean, sink: HitSink): void {
+  const n = text.length;
   WORD_RE.lastIndex = 0;
   let prevWord = '';
   let prevStart = -1;
@@ -309,7 +533,92 @@ function scanWords(env: ScanEnv, text: string, emailSpans: readonly number[], si
     prevStart = start;
     prevEnd = end;
   }
-  scanPhrases(env, text, spans, emailSpans, sink);
+}
+
+/** Code units of the `WORD_RE` char at `i` (a letter, mark or digit code point), 0 if none. */
+function wordCharAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 128) return isAsciiAlnum(c) ? 1 : 0;
+  WORD_CHAR.lastIndex = i;
+  return WORD_CHAR.test(text) ? WORD_CHAR.lastIndex - i : 0;
+}
+
+/**
+ * wordRuns walked by hand: the same maximal runs as `WORD_RE`; ASCII words are hashed in place,
+ * a word with other letters is sliced and lowercased like the string path.
+ */
+function fastWordRuns(env: ScanEnv, text: string, emailSpans: readonly number[], weak: boolean, sink: HitSink): void {
+  const n = text.length;
+  let prevStart = -1;
+  let prevEnd = -1;
+  let prevAscii = true;
+  // Hash lanes of the previous word (lowercased, not finished): its pair with the next word
+  // continues them, so each char is walked once for its word and its pair.
+  let prevA = SEED_A;
+  let prevB = SEED_B;
+  let i = 0;
+  while (!env.truncated) {
+    let w = 0;
+    while (i < n && (w = wordCharAt(text, i)) === 0) i++;
+    if (i >= n) break;
+    const start = i;
+    let digitsOnly = true;
+    let ascii = true;
+    let a = SEED_A;
+    let b = SEED_B;
+    let pa = Math.imul(prevA ^ 32, 0x01000193);
+    let pb = Math.imul(prevB ^ 32, 0x5bd1e995);
+    pb ^= pb >>> 15;
+    while (w > 0) {
+      let c = text.charCodeAt(i);
+      if (c > 127) {
+        ascii = false;
+      } else {
+        if (c > 57) digitsOnly = false;
+        if (c >= 65 && c <= 90) c += 32;
+      }
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
+      pa = Math.imul(pa ^ c, 0x01000193);
+      pb = Math.imul(pb ^ c, 0x5bd1e995);
+      pb ^= pb >>> 15;
+      i += w;
+      w = i < n ? wordCharAt(text, i) : 0;
+    }
+    const end = i;
+    if (insideSpans(emailSpans, start, end)) {
+      prevEnd = -1;
+      continue;
+    }
+    const len = end - start;
+    const wholeToken = (start === 0 || isSpace(text.charCodeAt(start - 1))) && (end === n || isSpace(text.charCodeAt(end)));
+    if (ascii) {
+      if (len >= 2 && !wholeToken && !digitsOnly && spend(env)) {
+        finishHash(a, b, len, H);
+        report(hashedLookup(env, len), start, end, 'word', weak, sink);
+      }
+    } else {
+      const word = text.slice(start, end).toLowerCase();
+      if (word.length >= 2 && !wholeToken && !ALL_DIGITS.test(word)) lookupPlain(env, word, start, end, 'word', weak, sink);
+    }
+    if (prevEnd >= 0 && isOnlySpace(text, prevEnd, start)) {
+      if (ascii && prevAscii) {
+        if (spend(env)) {
+          const plen = prevEnd - prevStart + 1 + len;
+          finishHash(pa, pb, plen, H);
+          report(hashedLookup(env, plen), prevStart, end, 'pair', false, sink);
+        }
+      } else {
+        lookupPlain(env, `${text.slice(prevStart, prevEnd).toLowerCase()} ${text.slice(start, end).toLowerCase()}`, prevStart, end, 'pair', false, sink);
+      }
+    }
+    prevStart = start;
+    prevEnd = end;
+    prevAscii = ascii;
+    prevA = a;
+    prevB = b;
+  }
 }
 
 /** Starts like a street number or a proper noun: a digit or an uppercase letter. */
@@ -317,20 +626,60 @@ function startsPhrase(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c > 127 && String.fromCharCode(c) !== String.fromCharCode(c).toLowerCase());
 }
 
+/** JS `\s` restricted to ASCII. */
+function isAsciiWhitespace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
 /**
  * Runs of 3..MAX_PHRASE_WORDS whitespace tokens (street addresses, multi-word cities and
  * surnames), looked up trimmed, whitespace-collapsed and lowercased. Only runs that start like a
- * number or a proper noun are tried, which keeps ordinary prose cheap.
+ * number or a proper noun are tried, which keeps ordinary prose cheap. On the fast path the phrases
+ * from one start share one hash walk: each longer phrase continues the shorter one's lanes.
  */
 function scanPhrases(env: ScanEnv, text: string, spans: readonly number[], emailSpans: readonly number[], sink: HitSink): void {
   const count = spans.length / 2;
+  const fast = env.registry.lookupHashed !== undefined;
   for (let t = 0; t + 2 < count && !env.truncated; t++) {
     const start = spans[t * 2];
     if (!startsPhrase(text.charCodeAt(start)) || insideSpans(emailSpans, start, spans[t * 2 + 1])) continue;
+    let a = SEED_A;
+    let b = SEED_B;
+    let len = 0;
+    let pos = start;
+    let inSpace = false;
+    let wide = !fast;
     for (let k = t + 2; k < count && k - t < MAX_PHRASE_WORDS && !env.truncated; k++) {
       const end = spans[k * 2 + 1];
       if (end - start > MAX_PHRASE_CHARS) break;
-      lookupPlain(env, text.slice(start, end).replace(WHITESPACE_RUN, ' ').toLowerCase(), start, end, 'phrase', false, sink);
+      if (!wide) {
+        for (; pos < end; pos++) {
+          let c = text.charCodeAt(pos);
+          if (c > 127) {
+            wide = true;
+            break;
+          }
+          if (isAsciiWhitespace(c)) {
+            if (inSpace) continue;
+            inSpace = true;
+            c = 32;
+          } else {
+            inSpace = false;
+            if (c >= 65 && c <= 90) c += 32;
+          }
+          a = Math.imul(a ^ c, 0x01000193);
+          b = Math.imul(b ^ c, 0x5bd1e995);
+          b ^= b >>> 15;
+          len++;
+        }
+      }
+      if (wide) {
+        lookupPlain(env, text.slice(start, end).replace(WHITESPACE_RUN, ' ').toLowerCase(), start, end, 'phrase', false, sink);
+        continue;
+      }
+      if (!spend(env)) break;
+      finishHash(a, b, len, H);
+      report(hashedLookup(env, len), start, end, 'phrase', false, sink);
     }
   }
 }
@@ -345,14 +694,6 @@ function scanDates(env: ScanEnv, text: string, sink: HitSink): void {
   }
 }
 
-function hasDigit(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) return true;
-  }
-  return false;
-}
-
 function isOnlySpace(text: string, a: number, b: number): boolean {
   if (b - a < 1 || b - a > 3) return false;
   for (let k = a; k < b; k++) if (!isSpace(text.charCodeAt(k))) return false;
@@ -363,19 +704,14 @@ function isOnlySpace(text: string, a: number, b: number): boolean {
 function scanDotSegments(env: ScanEnv, text: string, sink: HitSink): void {
   const lastDot = text.lastIndexOf('.');
   if (lastDot <= 0) return;
-  lookupBoth(env, text.slice(0, lastDot), 0, lastDot, 'segment', false, sink);
+  lookupBothRange(env, text, 0, lastDot, 'segment', false, sink);
   let start = 0;
   for (let k = 0; k < MAX_SEGMENTS && start < text.length && !env.truncated; k++) {
     let end = text.indexOf('.', start);
     if (end < 0) end = text.length;
-    if (end - start >= 8 && end - start < text.length) lookupPlain(env, text.slice(start, end), start, end, 'segment', false, sink);
+    if (end - start >= 8 && end - start < text.length) lookupRange(env, text, start, end, 'segment', false, sink);
     start = end + 1;
   }
-}
-
-function hasSpace(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (isSpace(text.charCodeAt(i))) return true;
-  return false;
 }
 
 /**
@@ -384,23 +720,84 @@ function hasSpace(text: string): boolean {
  */
 export function scanText(env: ScanEnv, text: string, whole: boolean, sink: HitSink): void {
   if (text.length === 0 || env.truncated) return;
-  if (whole) scanWhole(env, text, sink);
-  if (text.length >= 22) {
+  // One walk for the facts that decide which token shapes can occur at all.
+  const n = text.length;
+  let ascii = true;
+  let space = false;
+  let digit = false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127) {
+      ascii = false;
+      if (c === 0xa0) space = true;
+    } else if (c <= 32) {
+      if (isSpace(c)) space = true;
+    } else if (c >= 48 && c <= 57) {
+      digit = true;
+    }
+  }
+  if (whole) scanWholeText(env, text, ascii, sink);
+  if (n >= 22) {
     scanHex(env, text, sink);
     scanBase64(env, text, sink);
   }
   const emailSpans = scanEmails(env, text, whole, sink);
-  scanPhones(env, text, sink);
-  scanNumbers(env, text, whole, sink);
+  if (digit) {
+    scanPhones(env, text, sink);
+    scanNumbers(env, text, whole, sink);
+  }
   // Dates are written with spaces or separators between digits; ids and digests are skipped.
-  if (text.length >= 8 && (hasSpace(text) || DATE_SEPARATOR.test(text)) && hasDigit(text)) scanDates(env, text, sink);
-  if (hasSpace(text)) scanWords(env, text, emailSpans, sink);
-  else if (text.length <= MAX_WHOLE && text.indexOf('.') > 0) scanDotSegments(env, text, sink);
+  if (n >= 8 && digit && (space || DATE_SEPARATOR.test(text))) scanDates(env, text, sink);
+  if (space) scanWords(env, text, emailSpans, ascii, sink);
+  else if (n <= MAX_WHOLE && text.indexOf('.') > 0) scanDotSegments(env, text, sink);
 }
 
 /** Only the full value, as written and trimmed+lowercased. */
 export function scanWhole(env: ScanEnv, text: string, sink: HitSink): void {
   if (text.length === 0 || text.length > MAX_WHOLE) return;
+  scanWholeText(env, text, isAsciiRange(text, 0, text.length), sink);
+}
+
+function scanWholeText(env: ScanEnv, text: string, ascii: boolean, sink: HitSink): void {
+  const n = text.length;
+  if (n === 0 || n > MAX_WHOLE) return;
+  if (!ascii || env.registry.lookupHashed === undefined) {
+    scanWholeString(env, text, sink);
+    return;
+  }
+  // trim() over ASCII: \t \n \v \f \r and space
+  let a = 0;
+  let b = n;
+  while (a < b && isAsciiWhitespace(text.charCodeAt(a))) a++;
+  while (b > a && isAsciiWhitespace(text.charCodeAt(b - 1))) b--;
+  if (b - a > 0 && b - a <= SHORT_WHOLE) {
+    scanWholeString(env, text, sink);
+    return;
+  }
+  let upper = false;
+  for (let i = a; i < b && !upper; i++) {
+    const c = text.charCodeAt(i);
+    upper = c >= 65 && c <= 90;
+  }
+  lookupRange(env, text, 0, n, 'whole', false, sink);
+  if (a === 0 && b === n && !upper) return;
+  // norm: trimmed and lowercased, reported over the whole value like the string path
+  if (b - a === 0) return;
+  if (!spend(env)) return;
+  let ha = SEED_A;
+  let hb = SEED_B;
+  for (let i = a; i < b; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    ha = Math.imul(ha ^ c, 0x01000193);
+    hb = Math.imul(hb ^ c, 0x5bd1e995);
+    hb ^= hb >>> 15;
+  }
+  finishHash(ha, hb, b - a, H);
+  report(hashedLookup(env, b - a), 0, n, 'whole', false, sink);
+}
+
+function scanWholeString(env: ScanEnv, text: string, sink: HitSink): void {
   const norm = text.trim().toLowerCase();
   if (norm.length > 0 && norm.length <= SHORT_WHOLE) {
     lookupShort(env, text.trim(), text.length, sink);

@@ -153,6 +153,28 @@ class FingerprintRegistry implements Registry {
     return this.lookup(digestCodeOfForm(form));
   }
 
+  /**
+   * Lookup by a key hash the caller computed (the matcher hashes token ranges in place instead of
+   * slicing them): `digestBytes` 0 for a plain key hashed like `hashString` (at least
+   * MIN_PLAIN_CHARS long), else a digest's byte length with its first eight bytes as the hash.
+   */
+  lookupHashed(h1: number, h2: number, digestBytes: number): readonly RegistryHit[] | undefined {
+    let code = 0;
+    if (digestBytes !== 0) {
+      const form = formOfDigestLength(digestBytes);
+      if (form < 0) return undefined;
+      code = digestCodeOfForm(form);
+    }
+    this.hash.h1 = h1 >>> 0;
+    this.hash.h2 = h2 >>> 0;
+    return this.lookup(code);
+  }
+
+  /** Whether anything is registered (a matcher with nothing to find can skip decoding). */
+  isEmpty(): boolean {
+    return this.values.live === 0;
+  }
+
   stats(): { values: number; keys: number; bytes: number } {
     return { values: this.values.live, keys: this.liveKeys, bytes: this.bytes };
   }

@@ -13,6 +13,7 @@ export const VENDOR_HOSTS: readonly string[] = [
   'a.klaviyo.com',
   'track.customer.io',
   'api.openai.com',
+  'api.anthropic.com',
 ];
 
 /** Reached over plain HTTP (:80) and configured as first party in the apps that use it. */

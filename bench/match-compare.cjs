@@ -1,0 +1,71 @@
+// Egress matcher, two builds side by side in one process (issue 8): the bench payloads of
+// bench/micro.ts (1 KB Meta CAPI event, 64 KB LLM prompt, 1 MB contacts upload; registry of 10k
+// subjects) matched alternately by each build, 5 rounds, medians of CPU time (process.cpuUsage),
+// which a machine shared with other jobs distorts much less than wall time.
+//   PHASES=1 also splits the new build's time into body toString / JSON.parse / decode / scan.
+const { createHash } = require('node:crypto');
+// usage: node bench/match-compare.cjs <base build dir> <new build dir> [capi,llm,bulk] [maxTokens]
+// (a build dir is a tsc output with span-processor/: dist/, or scripts/build-area.sh's /tmp/sst-build-x)
+const path = require('node:path');
+const [baseDir, newDir] = [process.argv[2], process.argv[3]].map((d) => path.resolve(d));
+const builds = process.env.PHASES_ONLY ? { perf: newDir } : { base: baseDir, perf: newDir };
+process.argv.splice(2, 2);
+const sha256 = (s) => createHash('sha256').update(s).digest('hex');
+const FIRST = Array.from({ length: 2000 }, (_, i) => `${['Jane', 'John', 'María', 'Wei', 'Aisha', 'Lukas', 'Chloé', 'Kenji'][i % 8]}${i < 8 ? '' : i.toString(36)}`);
+const LAST = Array.from({ length: 5000 }, (_, i) => `${['Doe', 'Smith', 'García', 'Chen', 'Okafor', 'Müller', 'Dubois', 'Tanaka'][i % 8]}${i < 8 ? '' : i.toString(36)}`);
+const CITY = Array.from({ length: 1000 }, (_, i) => `${['San Francisco', 'Austin', 'Brooklyn', 'Seattle', 'Chicago'][i % 5]}${i < 5 ? '' : ' ' + i.toString(36)}`);
+function person(i) { const first = FIRST[i % FIRST.length], last = LAST[(i * 7) % LAST.length]; return { first, last, email: `${first}.${last}${i}@example.com`, phone: `+1 (415) ${200 + (Math.floor(i / 10000) % 800)}-${String(i % 10000).padStart(4, '0')}`, city: CITY[(i * 13) % CITY.length], zip: String(10000 + ((i * 31) % 40000)) }; }
+const WORDS = 'the customer asked about their order and wanted to know when the package would arrive because they are travelling next week please summarize the conversation and suggest a polite reply that explains the delay and offers a discount code for the next purchase'.split(' ');
+function prose(bytes, seed, mention) { const out = []; let n = 0, x = seed; while (n < bytes) { x = (Math.imul(x, 1103515245) + 12345) >>> 0; const w = WORDS[x % WORDS.length]; out.push(w); n += w.length + 1; if (out.length % 400 === 200) { out.push(mention); n += mention.length + 1; } } return out.join(' '); }
+function body(t) { const b = Buffer.from(t); return { chunks: [b], bytes: b.length, truncated: false, complete: true }; }
+function egress(url, text) { return { kind: 'egress', method: 'POST', url, host: new URL(url).hostname, headers: { 'content-type': 'application/json' }, body: body(text) }; }
+const people = Array.from({ length: 10000 }, (_, i) => person(i));
+const p = people[1234];
+const capi = JSON.stringify({ data: [{ event_name: 'Purchase', event_time: 1732000000, action_source: 'website', event_id: 'evt-7f3a2b18-9c4d', event_source_url: 'https://shop.example/checkout/complete', user_data: { em: [sha256(p.email.toLowerCase())], ph: [sha256('14152001234')], fn: [sha256(p.first.toLowerCase())], ln: [sha256(p.last.toLowerCase())], ct: [sha256(p.city.toLowerCase().replace(/\s+/g, ''))], zp: [sha256(p.zip)], country: [sha256('us')], external_id: [sha256('user-000123')], client_ip_address: '203.0.113.7', client_user_agent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36', fbc: 'fb.1.1732000000000.IwAR2xYzAbCdEfGh', fbp: 'fb.1.1732000000000.1234567890' }, custom_data: { currency: 'USD', value: 129.9, content_ids: ['sku-1001', 'sku-2002'], content_type: 'product', num_items: 2 } }], test_event_code: 'TEST12345' });
+const mention = `(customer ${p.first} ${p.last}, ${p.email}, phone ${p.phone})`;
+const llm = JSON.stringify({ model: 'gpt-4o-mini', temperature: 0.2, messages: [{ role: 'system', content: 'You are a helpful support assistant.' }, { role: 'user', content: prose(64 * 1024 - 300, 7, mention) }] });
+const rows = []; let n = 0; for (let i = 0; n < 1024 * 1024 - 400; i++) { const q = people[i % 2000]; const row = { id: `c-${i}`, email: q.email, first_name: q.first, last_name: q.last, phone: q.phone, city: q.city, zip: q.zip, company: 'Acme Corp', notes: 'Met at the spring conference; interested in the pro plan.', score: 40 + (i % 60) }; n += JSON.stringify(row).length + 1; rows.push(row); }
+const bulk = JSON.stringify({ contacts: rows });
+const payloads = { capi: egress('https://graph.facebook.com/v21.0/1/events', capi), llm: egress('https://api.openai.com/v1/chat/completions', llm), bulk: egress('https://api.hubapi.com/crm/v3/objects/contacts/batch/create', bulk) };
+const only = process.argv[2] ? process.argv[2].split(',') : Object.keys(payloads);
+const maxTokens = process.argv[3] ? Number(process.argv[3]) : undefined;
+const envs = {};
+for (const [b, dir] of Object.entries(builds)) {
+  const { createRegistry } = require(dir + '/span-processor/registry/registry.js');
+  const { matchEgress } = require(dir + '/span-processor/match/index.js');
+  const r = createRegistry({ key: Buffer.from('bench-key-bench-key-bench-key-0123456789'), defaultPhoneRegion: 'US', ttlSeconds: 21600, maxBytes: Number.MAX_SAFE_INTEGER });
+  people.forEach((q, i) => { const s = r.fingerprint('email', q.email)?.fp; for (const [c, v] of [['email', q.email], ['phone', q.phone], ['name', q.first], ['name', q.last], ['city', q.city], ['postal_code', q.zip]]) r.register({ category: c, value: v, subject: s }); });
+  envs[b] = { r, matchEgress };
+}
+const opts = { defaultPhoneRegion: 'US', maxTokens };
+for (const k of only) {
+  const t = { base: [], perf: [] };
+  const iters = k === 'capi' ? 2000 : k === 'llm' ? 40 : 6;
+  for (let round = 0; round < 5; round++) for (const b of Object.keys(envs)) {
+    const { r, matchEgress } = envs[b];
+    const c0 = process.cpuUsage(); let res;
+    for (let i = 0; i < iters; i++) res = matchEgress(payloads[k], r, opts);
+    { const d = process.cpuUsage(c0); t[b].push((d.user + d.system) / iters); }
+    if (round === 0) console.log(k, b, res.matches.length, 'matches', res.truncated ? 'truncated' : '');
+  }
+  const med = (xs) => [...xs].sort((a, b) => a - b)[2];
+  for (const b of Object.keys(envs)) console.log(`  ${k} ${b}: ${med(t[b]).toFixed(1)} µs, ${(payloads[k].body.bytes / 2 ** 20 / med(t[b]) * 1e6).toFixed(1)} MB/s`);
+  const mb = payloads[k].body.bytes / 2 ** 20;
+  if (t.base.length && t.perf.length) console.log(`${k}: ${payloads[k].body.bytes} B  base ${med(t.base).toFixed(1)} µs (${(mb / med(t.base) * 1e6).toFixed(1)} MB/s)  new ${med(t.perf).toFixed(1)} µs (${(mb / med(t.perf) * 1e6).toFixed(1)} MB/s)  speedup ${(med(t.base) / med(t.perf)).toFixed(2)}x`);
+}
+if (process.env.PHASES) {
+  const dir = newDir;
+  const { egressLeaves } = require(dir + '/span-processor/match/egress.js');
+  const { matchLeavesWith, newScanEnv } = require(dir + '/span-processor/match/leaves.js');
+  const { r } = envs.perf;
+  for (const k of only) {
+    const iters = k === 'capi' ? 3000 : k === 'llm' ? 60 : 8;
+    const cpu = (f) => { for (let i = 0; i < 3; i++) f(); const xs = []; for (let round = 0; round < 5; round++) { const c0 = process.cpuUsage(); for (let i = 0; i < iters; i++) f(); const d = process.cpuUsage(c0); xs.push((d.user + d.system) / iters); } return xs.sort((a, b) => a - b)[2]; };
+    const leaves = egressLeaves(payloads[k], opts).leaves;
+    const dec = cpu(() => egressLeaves(payloads[k], opts));
+    const parse = cpu(() => JSON.parse(payloads[k].body.chunks[0].toString('utf8')));
+    const tostr = cpu(() => payloads[k].body.chunks[0].toString('utf8'));
+    const match = cpu(() => matchLeavesWith(newScanEnv(r, opts), leaves, opts));
+    console.log(`${k}: ${leaves.length} leaves; toString ${tostr.toFixed(1)} µs, JSON.parse ${parse.toFixed(1)} µs, decode (leaves) ${dec.toFixed(1)} µs, scan+policy ${match.toFixed(1)} µs`);
+  }
+}
