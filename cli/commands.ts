@@ -8,7 +8,8 @@ import { lineage, lineageSpans, report, shares, type LineageSpan, type LineageSt
 import { openForReading, openReady, runIngest, spoolDir, type Context } from './context';
 import { parseSince } from './duration';
 import { EXIT_GATE, EXIT_OK, UsageError } from './errors';
-import { writeHtmlReport } from './html';
+import { MAX_SUBJECTS, DEFAULT_AUTO_SUBJECTS } from './report-html/model';
+import { writeHtmlReport } from './report-html';
 import { candidates, lookupKey, phoneRegion, type Candidate } from './subject';
 import { formatTable, list } from './table';
 
@@ -17,6 +18,8 @@ const FINGERPRINT = new RegExp(`^[A-Za-z0-9_-]{${FINGERPRINT_CHARS}}$`);
 const READ_STATEMENT = /^\s*(?:\(\s*)*(select|with|show|describe|desc|explain|exists)\b/i;
 const SQL_COMMENTS = /^(?:\s*(?:--[^\n]*\n|\/\*[\s\S]*?\*\/))*/;
 const MAX_VALUE_CHARS = 4096;
+/** chDB runs `INTO OUTFILE` on the client side, where `readonly = 1` does not reach: refused here. */
+const INTO_OUTFILE = /\binto\s+outfile\b/i;
 
 export const GATES = ['third-party-share', 'share', 'detection-error'] as const;
 export type Gate = typeof GATES[number];
@@ -66,7 +69,13 @@ export async function cmdIngest(ctx: Context, o: IngestCmd): Promise<number> {
 // ------------------------------------------------------------------------------------------------
 // report
 
-export interface ReportCmd { json?: boolean; failOn?: Gate; html?: string; ingest: boolean }
+export interface ReportCmd {
+  json?: boolean; failOn?: Gate; html?: string; ingest: boolean;
+  /** HTML report: timelines for these fingerprint ids (repeatable --subject). */
+  subject?: string[];
+  /** HTML report: how many subjects to pick when none is given (--subjects N). */
+  subjects?: string;
+}
 
 function gateTripped(gate: Gate | undefined, r: ReportData): { tripped: boolean; count: number } {
   if (!gate) return { tripped: false, count: 0 };
@@ -74,35 +83,71 @@ function gateTripped(gate: Gate | undefined, r: ReportData): { tripped: boolean;
   return { tripped: count > 0, count };
 }
 
+/** Terminal width the text report is laid out for. */
+const REPORT_WIDTH = 100;
+
 function reportText(r: ReportData, where: string): string {
   const t = r.totals;
   const out: string[] = [];
   out.push(`SST report · ${where}`);
-  out.push(`spans ${t.spans} · with personal data ${t.sstSpans} · collect ${t.collect} · store ${t.store} · load ${t.load} · share ${t.share} (third party ${t.thirdPartyShares}) · detection errors ${t.detectionErrors}`);
+  out.push(`spans ${t.spans} · with personal data ${t.sstSpans} · detection errors ${t.detectionErrors}`);
+  out.push(`collect ${t.collect} · store ${t.store} · load ${t.load} · share ${t.share} (third party ${t.thirdPartyShares})`);
   if (t.firstSeen) out.push(`services ${list(t.services)} · ${when(t.firstSeen)} … ${when(t.lastSeen ?? t.firstSeen)}`);
   out.push('');
-  out.push('Collected, stored and shared, by category');
+  // Fits a 100-column terminal: the list columns wrap; per-destination services and times are in
+  // --json (and `sst shares`), the services column only shows when there are several.
+  out.push('Collected, stored and shared, by category (spans; values = distinct fingerprints)');
   out.push(r.categories.length
     ? formatTable(
       ['CATEGORY', 'COLLECT', 'STORE', 'LOAD', 'SHARE', '3P SHARE', 'VALUES IN', 'VALUES OUT', 'VENDORS'],
       r.categories.map((c) => [c.category, c.collectSpans, c.storeSpans, c.loadSpans, c.shareSpans, c.thirdPartyShares, c.valuesCollected, c.valuesShared, list(c.vendors)]),
+      { fitWidth: REPORT_WIDTH },
     )
     : '(no personal data seen)');
   out.push('');
   out.push('Shared, by destination');
+  const several = t.services.length > 1;
   out.push(r.destinations.length
     ? formatTable(
-      ['VENDOR', 'KIND', 'HOST', '3P', 'SHARES', 'CATEGORIES', 'VALUES', 'SUBJECTS', 'SERVICES', 'LAST SEEN'],
-      r.destinations.map((d) => [d.vendor, d.kind, d.host, d.thirdParty ? 'yes' : 'no', d.shares, list(d.categories), d.values, d.subjects, list(d.services), when(d.lastSeen)]),
+      ['VENDOR', 'KIND', 'HOST', '3P', 'SHARES', 'SUBJECTS', 'VALUES', ...(several ? ['SERVICES'] : []), 'CATEGORIES'],
+      r.destinations.map((d) => [d.vendor, d.kind, d.host, d.thirdParty ? 'yes' : 'no', d.shares, d.subjects, d.values, ...(several ? [list(d.services)] : []), list(d.categories)]),
+      { fitWidth: REPORT_WIDTH, maxCellWidth: 32 },
     )
     : '(nothing shared)');
   return out.join('\n') + '\n';
 }
 
+function parseCount(text: string, flag: string, max: number): number {
+  if (!/^\d{1,3}$/.test(text) || Number(text) > max) throw new UsageError(`invalid ${flag} "${text.slice(0, 20)}" (a number from 0 to ${max})`);
+  return Number(text);
+}
+
+/** A file the report cannot be written to is the user's to fix: one line, usage exit code. */
+async function writeHtml(store: Store, file: string, opts: Parameters<typeof writeHtmlReport>[2]): Promise<{ path: string; bytes: number }> {
+  try {
+    return await writeHtmlReport(store, file, opts);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) throw new UsageError(`cannot write the HTML report to ${file}: ${code}`);
+    throw e;
+  }
+}
+
 export async function cmdReport(ctx: Context, o: ReportCmd): Promise<number> {
+  const subjects = o.subject ?? [];
+  for (const fp of subjects) {
+    if (!FINGERPRINT.test(fp)) throw new UsageError(`invalid --subject "${fp.slice(0, 30)}" (expected a fingerprint id: ${FINGERPRINT_CHARS} characters of A-Z a-z 0-9 _ -)`);
+  }
+  if (subjects.length > MAX_SUBJECTS) throw new UsageError(`at most ${MAX_SUBJECTS} --subject ids`);
+  const autoSubjects = o.subjects === undefined ? DEFAULT_AUTO_SUBJECTS : parseCount(o.subjects, '--subjects', MAX_SUBJECTS);
+  if (!o.html && (subjects.length || o.subjects !== undefined)) throw new UsageError('--subject and --subjects go with --html FILE');
   const store = await openForReading(ctx, o.ingest);
-  const { data, where } = await withStore(store, async (s) => ({ data: await report(s), where: `${s.database}.${s.table} at ${s.location}` }));
-  if (o.html) writeHtmlReport(data, o.html);
+  const { data, where, written } = await withStore(store, async (s) => {
+    const data = await report(s);
+    const written = o.html ? await writeHtml(s, o.html, { subjects, autoSubjects, totals: data.totals }) : undefined;
+    return { data, where: `${s.database}.${s.table} at ${s.location}`, written };
+  });
+  if (written) ctx.io.err(`sst: wrote the HTML report to ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB)\n`);
   const gate = gateTripped(o.failOn, data);
   if (o.json) json(ctx, { ...data, gate: o.failOn ? { failOn: o.failOn, count: gate.count, tripped: gate.tripped } : null });
   else ctx.io.out(reportText(data, where));
@@ -132,9 +177,12 @@ export async function cmdShares(ctx: Context, o: SharesCmd): Promise<number> {
   if (o.json) { json(ctx, rows); return EXIT_OK; }
   if (!rows.length) { ctx.io.out('(no shares match)\n'); return EXIT_OK; }
   ctx.io.out(formatTable(
-    ['TIME', 'SERVICE', 'VENDOR', 'KIND', 'HOST', '3P', 'CATEGORIES', 'TRANSFORMS', 'FIELDS', 'TRACE'],
-    rows.map((r) => [when(r.time), r.service, r.vendor, r.kind, r.host, r.thirdParty ? 'yes' : 'no', list(r.categories), list(r.transforms), list(r.fields), r.traceId]),
-    { maxCellWidth: 40 },
+    ['TIME', 'SERVICE', 'VENDOR', 'KIND', 'HOST', '3P', 'CATEGORIES'],
+    rows.map((r) => [when(r.time), r.service, r.vendor, r.kind, r.host, r.thirdParty ? 'yes' : 'no', list(r.categories)]),
+    {
+      maxCellWidth: 40, fitWidth: REPORT_WIDTH,
+      detail: (k) => `as ${list(rows[k].transforms)} · in ${list(rows[k].fields)} · trace ${rows[k].traceId}`,
+    },
   ) + '\n');
   if (rows.length === limit) ctx.io.err(`sst: showing the newest ${limit}; use --limit for more\n`);
   return EXIT_OK;
@@ -160,15 +208,20 @@ function lineageText(fp: string, category: string | undefined, steps: LineageSte
   out.push(`Lineage of ${fp}${category ? ` (${category})` : ''}: ${steps.length ? steps.map((s) => s.flow).filter((f, i, a) => a.indexOf(f) === i).join(' → ') : 'nothing recorded'}`);
   if (steps.length) {
     out.push(formatTable(
-      ['FIRST SEEN', 'FLOW', 'SERVICE', 'WHERE', 'VENDOR', '3P', 'CATEGORIES', 'FIELDS', 'TRANSFORMS', 'SPANS', 'TRACES', 'LAST SEEN'],
-      steps.map((s) => [when(s.firstSeen), FLOW_WORD[s.flow] ?? s.flow, s.service, s.target, s.vendor || '-', s.flow === 'share' ? (s.thirdParty ? 'yes' : 'no') : '-', list(s.categories), list(s.fields), list(s.transforms), s.spans, s.traces, when(s.lastSeen)]),
+      ['FIRST SEEN', 'FLOW', 'SERVICE', 'WHERE', 'VENDOR', '3P', 'SPANS', 'CATEGORIES'],
+      steps.map((s) => [when(s.firstSeen), FLOW_WORD[s.flow] ?? s.flow, s.service, s.target, s.vendor || '-', s.flow === 'share' ? (s.thirdParty ? 'yes' : 'no') : '-', s.spans, list(s.categories)]),
+      {
+        fitWidth: REPORT_WIDTH, maxCellWidth: 36,
+        detail: (k) => `in ${list(steps[k].fields)}${steps[k].transforms.length ? ` · as ${list(steps[k].transforms)}` : ''} · ${steps[k].traces} trace${steps[k].traces === 1 ? '' : 's'} · last seen ${when(steps[k].lastSeen)}`,
+      },
     ));
   }
   if (spans?.length) {
     out.push('');
     out.push(formatTable(
-      ['TIME', 'FLOW', 'SERVICE', 'WHERE', 'FIELDS', 'TRANSFORMS', 'TRACE', 'SPAN'],
-      spans.map((s) => [when(s.time), s.flow, s.service, s.target, list(s.fields), list(s.transforms), s.traceId, s.spanId]),
+      ['TIME', 'FLOW', 'SERVICE', 'WHERE'],
+      spans.map((s) => [when(s.time), s.flow, s.service, s.target]),
+      { fitWidth: REPORT_WIDTH, maxCellWidth: 36, detail: (k) => `span ${spans[k].traceId}/${spans[k].spanId} · in ${list(spans[k].fields)}${spans[k].transforms.length ? ` · as ${list(spans[k].transforms)}` : ''}` },
     ));
   }
   return out.join('\n') + '\n';
@@ -229,9 +282,26 @@ function cellText(v: unknown): string {
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
+/** The query with every comment replaced by a space (an indexOf scan: linear on any input). */
+function withoutComments(sql: string): string {
+  let out = '';
+  let at = 0;
+  while (at < sql.length) {
+    const block = sql.indexOf('/*', at);
+    const line = sql.indexOf('--', at);
+    const next = block < 0 ? line : line < 0 ? block : Math.min(block, line);
+    if (next < 0) break;
+    out += sql.slice(at, next) + ' ';
+    const end = next === block ? sql.indexOf('*/', next + 2) : sql.indexOf('\n', next + 2);
+    at = end < 0 ? sql.length : end + (next === block ? 2 : 1);
+  }
+  return out + sql.slice(at);
+}
+
 export async function cmdSql(ctx: Context, o: SqlCmd): Promise<number> {
   const body = o.sql.replace(SQL_COMMENTS, '');
   if (!READ_STATEMENT.test(body)) throw new UsageError('sst sql runs read-only queries (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN, EXISTS)');
+  if (INTO_OUTFILE.test(withoutComments(o.sql))) throw new UsageError('sst sql does not write files (INTO OUTFILE); redirect its output instead (--json > file)');
   const store = await openReady(ctx, false);
   const rows = await withStore(store, async (s) => {
     await s.enterReadonly();

@@ -22,10 +22,14 @@ export function exitCodeFor(e: unknown): number {
   return EXIT_INTERNAL;
 }
 
-const LINE_BREAKS = /\s*[\r\n]+\s*/g;
+const LINE_BREAKS = /[\r\n]+/;
+/** Store errors can quote a whole query; a terminal line needs far less. */
+const MAX_MESSAGE_CHARS = 4096;
 
 export function errorLine(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  const text = msg.replace(LINE_BREAKS, ' ').trim() || 'unknown error';
+  const msg = (e instanceof Error ? e.message : String(e)).slice(0, MAX_MESSAGE_CHARS);
+  // Split and trim instead of one /\s*[\r\n]+\s*/ replace: that regex backtracks quadratically
+  // on long runs of spaces without a line break.
+  const text = msg.split(LINE_BREAKS).map((l) => l.trim()).filter(Boolean).join(' ') || 'unknown error';
   return e instanceof UsageError || e instanceof StoreError ? `sst: ${text}` : `sst: internal error: ${text}`;
 }

@@ -3,7 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FP_EMAIL, FP_NAME, fixtureRequest, oneSpanRequest, spoolText, TRACE_A } from '../clickhouse/fixtures';
@@ -67,7 +67,8 @@ test('report: by category and destination, text and JSON; new spool lines are lo
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /collect 1 · store 1 · load 0 · share 1 \(third party 1\)/);
   assert.match(r.stdout, /^email\s+1\s+1\s+0\s+1\s+1\s+1\s+1\s+meta$/m);
-  assert.match(r.stdout, /^meta\s+advertising\s+graph\.facebook\.com\s+yes\s+1\s+email,phone/m);
+  assert.match(r.stdout, /^meta\s+advertising\s+graph\.facebook\.com\s+yes\s+1\s+1\s+2\s+email,phone/m);
+  assert.ok(r.stdout.split('\n').every((l) => [...l].length <= 100), 'the text report fits 100 columns');
   appendFileSync(join(spool, 'checkout.jsonl'), spoolText(oneSpanRequest(2, 'late')));
   const j = sst(['report', '--json']);
   assert.equal(j.code, 0);
@@ -84,7 +85,13 @@ test('report --fail-on third-party-share exits 1 (CI gate); an unknown gate is a
   assert.match(r.stderr, /^sst: gate failed: 1 third-party shares/);
   assert.equal(sst(['report', '--fail-on', 'detection-error', '--no-ingest']).code, 0);
   oneLineError(sst(['report', '--fail-on', 'everything']), 2, /everything.*Allowed choices/);
-  oneLineError(sst(['report', '--html', join(root, 'r.html')]), 2, /lands with the demo issue/);
+  const html = sst(['report', '--html', join(root, 'r.html'), '--json', '--no-ingest']);
+  assert.equal(html.code, 0, html.stderr);
+  assert.equal((JSON.parse(html.stdout) as { totals: { share: number } }).totals.share, 1);
+  assert.match(html.stderr, /^sst: wrote the HTML report to .*r\.html/);
+  assert.match(readFileSync(join(root, 'r.html'), 'utf8'), /^<!DOCTYPE html>/);
+  oneLineError(sst(['report', '--html', join(root, 'r.html'), '--subject', 'nope']), 2, /invalid --subject "nope"/);
+  oneLineError(sst(['report', '--subject', FP_EMAIL]), 2, /go with --html/);
 });
 
 test('shares: filters by vendor, category and time', () => {
@@ -113,6 +120,8 @@ test('lineage by value: the id is computed locally, the value is never printed',
   assert.equal(text.code, 0);
   assert.match(text.stdout, /^Lineage of daGVkGuFgGCt1dXPA1ue3E \(email\): collect → store → share/);
   assert.match(text.stdout, /collected\s+checkout\s+POST \/signup/);
+  assert.match(text.stdout, /\n {4}in body\.email · 1 trace · last seen /);
+  for (const l of text.stdout.split('\n')) assert.ok(l.length <= 100, `wider than 100 columns: ${l}`);
   for (const out of [r.stdout, r.stderr, text.stdout, text.stderr]) assert.doesNotMatch(out.toLowerCase(), /jane\.doe/);
   // From stdin, so the value stays out of the process list.
   const stdin = sst(['lineage', '--value', '-', '--category', 'email', '--json', '--no-ingest'], { input: EMAIL + '\n' });

@@ -43,7 +43,8 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, cwd: string, run: (
       writeOut: (s) => io.out(s),
       writeErr: (s) => io.err(s),
       // Commander's own errors (unknown flag, missing argument) as one `sst:` line.
-      outputError: (s, write) => write(`sst: ${s.replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' ').trim()}\n`),
+      // (split/trim, not /\s*\n\s*/: that backtracks quadratically on long runs of spaces in an argument)
+      outputError: (s, write) => write(`sst: ${s.slice(0, 4096).replace(/^error:\s*/, '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ')}\n`),
     })
     .exitOverride();
 
@@ -57,9 +58,11 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, cwd: string, run: (
     .description('what is collected, stored and shared, by category and destination')
     .option('--json', 'print the report as JSON')
     .addOption(new Option('--fail-on <gate>', 'exit 1 when the gate trips (for CI)').choices([...GATES]))
-    .option('--html <file>', 'write an HTML report (lands with the demo issue)')
+    .option('--html <file>', 'also write a self-contained HTML report (flow diagram, shares, storage, subject timelines)')
+    .option('--subject <id>', 'HTML report: show this subject\'s timeline (fingerprint id; repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--subjects <n>', 'HTML report: without --subject, show the n subjects with the most destinations (default 3)')
     .option('--no-ingest', 'do not load new spool lines first')
-    .action((o: { json?: boolean; failOn?: (typeof GATES)[number]; html?: string; ingest: boolean }) => run(cmdReport(storeOpt(), o)));
+    .action((o: { json?: boolean; failOn?: (typeof GATES)[number]; html?: string; subject?: string[]; subjects?: string; ingest: boolean }) => run(cmdReport(storeOpt(), o)));
 
   program.command('shares')
     .description('personal data that left the process, newest first')

@@ -17,7 +17,25 @@ test('width counts code points, not UTF-16 units', () => {
   assert.deepEqual(t.split('\n'), ['K   V', 'ü😀  a', 'ab  b']);
 });
 
+test('fitWidth wraps the last column after commas onto aligned continuation lines', () => {
+  const t = formatTable(['K', 'N', 'LIST'], [['ab', 1, 'alpha,beta,gamma,delta'], ['c', 22, 'x']], { fitWidth: 27 });
+  assert.deepEqual(t.split('\n'), [
+    'K    N  LIST',
+    'ab   1  alpha,beta,gamma,',
+    '        delta',
+    'c   22  x',
+  ]);
+  assert.ok(t.split('\n').every((l) => l.length <= 27));
+  // Fits already: unchanged.
+  assert.equal(formatTable(['K', 'L'], [['a', 'b,c']], { fitWidth: 80 }), formatTable(['K', 'L'], [['a', 'b,c']]));
+});
+
 test('list joins or shows a dash', () => {
   assert.equal(list(['a', 'b']), 'a,b');
   assert.equal(list([]), '-');
+});
+
+test('detail adds an indented second line per row, cut to fitWidth', () => {
+  const t = formatTable(['K', 'N'], [['a', 1], ['b', 2]], { detail: (k) => (k ? 'x'.repeat(50) : 'short'), fitWidth: 20 });
+  assert.deepEqual(t.split('\n'), ['K  N', 'a  1', '    short', 'b  2', '    ' + 'x'.repeat(15) + '…']);
 });

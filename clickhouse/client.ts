@@ -2,7 +2,7 @@
 // under .sst/clickhouse) and any ClickHouse server over HTTP through @clickhouse/client when
 // SST_CLICKHOUSE_URL is set. Both run the same SQL with server-side parameter binding
 // (`{name:Type}` placeholders), so values never enter the SQL text.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -54,14 +54,21 @@ export interface OpenOptions {
 export const DEFAULT_DATABASE = 'otel';
 export const DEFAULT_TABLE = 'otel_traces';
 const MAX_ERROR_CHARS = 400;
-const VERSION_SUFFIX = /\s*\(version [^)]*\)\s*$/;
+const VERSION_SUFFIX = /^\(version [^)]*\)\s*$/;
 const QUERY_FAILED = /^(?:Query failed:\s*)+/;
+
+/** `… (version 24.8.1.1)` at the end of a line, cut without a regex that starts with `\s*`
+ *  (which backtracks quadratically on long runs of spaces). */
+function withoutVersionSuffix(line: string): string {
+  const at = line.lastIndexOf('(version ');
+  return at >= 0 && VERSION_SUFFIX.test(line.slice(at)) ? line.slice(0, at).trimEnd() : line;
+}
 
 /** ClickHouse errors are long and multi-line; keep the first line, without the version suffix. */
 export function oneLine(e: unknown): string {
   const raw = e instanceof Error ? e.message : String(e);
   const first = raw.split('\n').map((l) => l.trim()).filter(Boolean)[0] ?? 'unknown error';
-  const s = first.replace(QUERY_FAILED, '').replace(VERSION_SUFFIX, '');
+  const s = withoutVersionSuffix(first.replace(QUERY_FAILED, ''));
   return s.length > MAX_ERROR_CHARS ? s.slice(0, MAX_ERROR_CHARS) + '…' : s;
 }
 
@@ -285,6 +292,22 @@ function withoutCredentials(url: string): string {
   }
 }
 
+/** ClickHouse keeps `<dir>/status` (`PID: n`) while a process has the data directory open and
+ *  removes it on close; a live pid other than ours means the store is held right now. */
+function storeHolder(dir: string): number | undefined {
+  let text: string;
+  try { text = readFileSync(join(dir, 'status'), 'utf8'); } catch { return undefined; }
+  const pid = Number(/^PID:\s*(\d+)/m.exec(text)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (e) {
+    // EPERM: alive but someone else's; ESRCH: a stale file from a process that died.
+    return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}
+
 export function defaultStoreDir(cwd: string = process.cwd()): string {
   return resolve(cwd, '.sst', 'clickhouse');
 }
@@ -323,6 +346,11 @@ export async function openStore(opts: OpenOptions = {}, env: NodeJS.ProcessEnv =
   if (!existsSync(dir)) {
     if (!opts.create) throw new StoreError(`no store at ${dir}; run \`sst ingest\` first (or set SST_CLICKHOUSE_URL)`);
     mkdirSync(dir, { recursive: true });
+  }
+  const holder = storeHolder(dir);
+  if (holder !== undefined) {
+    // chDB would print its own multi-line exception on stderr and then fail; say it once, plainly.
+    throw new StoreError(`the chDB store at ${dir} is in use by another process (pid ${holder}); wait for it to finish or use another --store`);
   }
   const chdb = loadChdb();
   let session: ChdbSessionLike;

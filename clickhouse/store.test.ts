@@ -273,6 +273,25 @@ test('sst_errors shows spans whose detection failed or was cut, including those 
   // The failed span carries no flow, so the flow views cannot show it.
   const flows = await s.query<{ n: string }>(`SELECT count() AS n FROM errors.sst_flows`);
   assert.equal(Number(flows[0].n), 1);
+
+  // A capped span (no events) with sst.fingerprint_categories: each id keeps its own category.
+  const batch = oneSpanRequest(4) as typeof failed;
+  const arr = (xs: string[]) => ({ arrayValue: { values: xs.map((x) => ({ stringValue: x })) } });
+  batch.resourceSpans[0].scopeSpans[0].spans[0].attributes = [
+    { key: 'sst.flow', value: { stringValue: 'share' } }, { key: 'sst.truncated', value: { boolValue: true } },
+    { key: 'sst.categories', value: arr(['email', 'phone']) },
+    { key: 'sst.fingerprints', value: arr(['fpA', 'fpB', 'fpC']) },
+    { key: 'sst.fingerprint_categories', value: arr(['email', 'phone', 'email']) },
+  ];
+  const file2 = join(root, 'errors-2.jsonl');
+  writeFileSync(file2, spoolText(batch));
+  await ingest(s, { paths: [file2] });
+  const cats = await s.query<{ Fingerprint: string; Categories: string[] }>(
+    `SELECT Fingerprint, Categories FROM errors.sst_fingerprint_flows WHERE Flow = 'share' ORDER BY Fingerprint`);
+  assert.deepEqual(cats, [{ Fingerprint: 'fpA', Categories: ['email'] }, { Fingerprint: 'fpB', Categories: ['phone'] }, { Fingerprint: 'fpC', Categories: ['email'] }]);
+  // Spans without the attribute (older data) fall back to every category of the span.
+  const old = await s.query<{ Categories: string[] }>(`SELECT Categories FROM errors.sst_fingerprint_flows WHERE Flow = 'collect'`);
+  assert.deepEqual(old, [{ Categories: [] }]);
 });
 
 test('store errors are one line; readonly refuses writes but answers reads', async () => {

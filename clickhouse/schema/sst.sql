@@ -13,6 +13,8 @@ ALTER TABLE {{database}}.{{table}} {{cluster}}
     ADD COLUMN IF NOT EXISTS SstFlow LowCardinality(String) MATERIALIZED SpanAttributes['sst.flow'],
     ADD COLUMN IF NOT EXISTS SstCategories Array(LowCardinality(String)) MATERIALIZED CAST(JSONExtract(SpanAttributes['sst.categories'], 'Array(String)'), 'Array(LowCardinality(String))'),
     ADD COLUMN IF NOT EXISTS SstFingerprints Array(String) MATERIALIZED JSONExtract(SpanAttributes['sst.fingerprints'], 'Array(String)'),
+    -- Category per fingerprint (aligned with SstFingerprints), present only when the events were capped.
+    ADD COLUMN IF NOT EXISTS SstFingerprintCategories Array(String) MATERIALIZED JSONExtract(SpanAttributes['sst.fingerprint_categories'], 'Array(String)'),
     ADD COLUMN IF NOT EXISTS SstSubjects Array(String) MATERIALIZED JSONExtract(SpanAttributes['sst.subjects'], 'Array(String)'),
     ADD COLUMN IF NOT EXISTS SstFields Array(String) MATERIALIZED JSONExtract(SpanAttributes['sst.fields'], 'Array(String)'),
     ADD COLUMN IF NOT EXISTS SstTransforms Array(LowCardinality(String)) MATERIALIZED CAST(JSONExtract(SpanAttributes['sst.transforms'], 'Array(String)'), 'Array(LowCardinality(String))'),
@@ -70,7 +72,8 @@ SELECT
     SstTruncated AS Truncated,
     SstError AS DetectionError,
     SstTarget AS Target,
-    SstEvents AS FingerprintEvents
+    SstEvents AS FingerprintEvents,
+    SstFingerprintCategories AS FingerprintCategories
 FROM {{database}}.{{table}}
 WHERE SstFlow != '';
 
@@ -119,7 +122,12 @@ SELECT
     Fingerprint,
     has(Subjects, Fingerprint) AS IsSubject,
     arrayFilter(e -> e.fingerprint = Fingerprint, FingerprintEvents) AS FpEvents,
-    if(empty(FpEvents), SpanCategories, arrayDistinct(arrayMap(e -> toString(e.category), FpEvents))) AS Categories,
+    -- Without an event for this value (the span's events were capped): its category from
+    -- sst.fingerprint_categories, else (older data) every category of the span.
+    if(empty(FpEvents),
+       if(length(FingerprintCategories) = length(Fingerprints) AND FingerprintCategories[indexOf(Fingerprints, Fingerprint)] != '',
+          [FingerprintCategories[indexOf(Fingerprints, Fingerprint)]], SpanCategories),
+       arrayDistinct(arrayMap(e -> toString(e.category), FpEvents))) AS Categories,
     arrayDistinct(arrayFilter(x -> x != '', arrayMap(e -> e.field, FpEvents))) AS Fields,
     arrayDistinct(arrayFilter(x -> x != '', arrayMap(e -> toString(e.transform), FpEvents))) AS Transforms
 FROM (SELECT *, CAST(Categories, 'Array(String)') AS SpanCategories FROM {{database}}.sst_flows)
