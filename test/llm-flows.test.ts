@@ -5,7 +5,7 @@
 // exactly the bytes the fake sent.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import dns from 'node:dns';
+import { resolveVendorsToLoopback } from './loopback-dns';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -46,14 +46,7 @@ const PERSON = { email: 'Jane.Doe@Example.com', name: 'Jane Doe', phone: '+1 (65
 const PROMPT = `Hi, I'm Jane Doe (${EMAIL}). My annual income is $120,000 and I was born on March 5, 1988. How much should I save each month?`;
 const PLAIN_PROMPT = 'Suggest three names for a budgeting app. Keep each under twelve characters.';
 
-const realLookup = dns.lookup;
-function fakeLookup(this: unknown, host: string, opts: unknown, cb?: unknown): void {
-  const callback = (typeof opts === 'function' ? opts : cb) as (...a: unknown[]) => void;
-  const o = (typeof opts === 'object' && opts) as { all?: boolean } | false;
-  if (host === 'localhost' || /^[\d.]+$/.test(host)) return (realLookup as Function).call(dns, host, opts, cb);
-  if (o && o.all) return void process.nextTick(callback, null, [{ address: '127.0.0.1', family: 4 }]);
-  process.nextTick(callback, null, '127.0.0.1', 4);
-}
+let restoreDns: () => void = () => undefined;
 
 // ------------------------------------------------------------------------------------------------
 // The fake LLM: OpenAI chat/embeddings and Anthropic messages, JSON or SSE, written in small pieces.
@@ -152,7 +145,7 @@ function llmHandler(req: IncomingMessage, res: ServerResponse): void {
 }
 
 before(async () => {
-  (dns as { lookup: unknown }).lookup = fakeLookup;
+  restoreDns = resolveVendorsToLoopback();
   handle = start({
     config: { defaultPhoneRegion: 'US' },
     env: { SST_FINGERPRINT_KEY: 'llm-flows-test-key-0123456789', OTEL_TRACES_EXPORTER: 'none' },
@@ -183,7 +176,7 @@ before(async () => {
 after(async () => {
   for (const s of servers) { s.closeAllConnections(); s.close(); }
   await handle?.shutdown();
-  (dns as { lookup: unknown }).lookup = realLookup;
+  restoreDns();
 });
 
 async function settle(): Promise<void> {

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import dns from 'node:dns';
+import { resolveVendorsToLoopback } from './loopback-dns';
 import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { SpanKind } from '@opentelemetry/api';
@@ -19,21 +19,14 @@ const received: Array<{ host: string; path: string; headers: Record<string, unkn
 const servers: import('node:http').Server[] = [];
 
 // Vendor hostnames resolve to loopback in this process only; the host name is what classifies them.
-const realLookup = dns.lookup;
-function fakeLookup(this: unknown, host: string, opts: unknown, cb?: unknown): void {
-  const callback = (typeof opts === 'function' ? opts : cb) as (...a: unknown[]) => void;
-  const o = (typeof opts === 'object' && opts) as { all?: boolean } | false;
-  if (host === 'localhost' || /^[\d.]+$/.test(host)) return (realLookup as Function).call(dns, host, opts, cb);
-  if (o && o.all) return void process.nextTick(callback, null, [{ address: '127.0.0.1', family: 4 }]);
-  process.nextTick(callback, null, '127.0.0.1', 4);
-}
+let restoreDns: () => void = () => undefined;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const EMAIL = 'Jane.Doe+news@Gmail.com';
 const PHONE = '+1 (650) 555-1212';
 
 before(async () => {
-  (dns as { lookup: unknown }).lookup = fakeLookup;
+  restoreDns = resolveVendorsToLoopback();
   handle = start({
     config: { firstPartyHosts: ['accounts.internal.example'], defaultPhoneRegion: 'US' },
     env: { SST_FINGERPRINT_KEY: 'pipeline-test-key-0123456789', OTEL_TRACES_EXPORTER: 'none' },
@@ -95,7 +88,7 @@ before(async () => {
 after(async () => {
   for (const s of servers) s.close();
   await handle?.shutdown();
-  (dns as { lookup: unknown }).lookup = realLookup;
+  restoreDns();
 });
 
 async function spansAfterRegistration(): Promise<ReadableSpan[]> {

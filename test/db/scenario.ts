@@ -5,7 +5,7 @@
 // share spans must carry the same fingerprint ids.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import dns from 'node:dns';
+import { resolveVendorsToLoopback } from '../loopback-dns';
 import type { AddressInfo } from 'node:net';
 import { context, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
@@ -32,14 +32,7 @@ export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex'
 export const REGISTERED: Person = { email: 'Lina.Park@example.org', name: 'Lina Park', phone: '+1 415 555 0142' };
 export const SEEDED: Person = { email: 'omar.haddad@example.net', name: 'Omar Haddad', phone: '+1 212 555 0187' };
 
-const realLookup = dns.lookup;
-function fakeLookup(this: unknown, host: string, opts: unknown, cb?: unknown): void {
-  const callback = (typeof opts === 'function' ? opts : cb) as (...a: unknown[]) => void;
-  const o = (typeof opts === 'object' && opts) as { all?: boolean } | false;
-  if (host === 'localhost' || /^[\d.]+$/.test(host)) return (realLookup as Function).call(dns, host, opts, cb);
-  if (o && o.all) return void process.nextTick(callback, null, [{ address: '127.0.0.1', family: 4 }]);
-  process.nextTick(callback, null, '127.0.0.1', 4);
-}
+let restoreDns: () => void = () => undefined;
 
 export interface Started { handle: SstHandle; exporter: InMemorySpanExporter }
 
@@ -71,7 +64,7 @@ const text = (s: ReadableSpan) => String(s.attributes['db.query.text'] ?? s.attr
 
 export async function runChain(st: Started, db: DbAdapter): Promise<ChainResult> {
   const http = require('node:http') as typeof import('node:http');
-  (dns as { lookup: unknown }).lookup = fakeLookup;
+  restoreDns = resolveVendorsToLoopback();
   const servers: import('node:http').Server[] = [];
   try {
     const vendor = http.createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(202); res.end(); }); });
@@ -119,7 +112,7 @@ export async function runChain(st: Started, db: DbAdapter): Promise<ChainResult>
     await st.handle.forceFlush();
   } finally {
     for (const s of servers) s.close();
-    (dns as { lookup: unknown }).lookup = realLookup;
+    restoreDns();
     await db.teardown();
   }
   const spans = st.exporter.getFinishedSpans();
