@@ -14,6 +14,7 @@
 // - a hit object is built when a lookup finds something;
 // - an evicted value is marked dead at once (lookups skip it, its bytes are released) and its index
 //   entries are purged later, one shard per registration, before its slot is reused.
+import { performance } from 'node:perf_hooks';
 import type { Category, DigestForm, RegisterInput, Registry, RegistryHit, VariantTransform } from '../types';
 import { canonicalize } from '../fingerprint/canonical';
 import { FINGERPRINT_CHARS } from '../fingerprint/fingerprint';
@@ -40,6 +41,12 @@ const MAX_RAWS_PER_VALUE = 4;
 const MAX_CANDIDATES = MAX_HITS_PER_KEY * 8;
 /** A purge pass starts when this many index entries (or an eighth of all) belong to evicted values. */
 const PURGE_MIN_ENTRIES = 4096;
+/** Shards of a purge pass are at least this many ms of real time apart: one drain of the detection
+ *  queue registers hundreds of values, and purging a shard of a full 64 MB registry per registration
+ *  held the event loop for 50-110 ms at a time in the soak. A pass still ends within ~0.3 s. */
+const PURGE_GAP_MS = 4;
+/** ... unless this share of all index entries is dead: memory stays bounded under any burst. */
+const PURGE_FORCE_SHARE = 0.5;
 
 // Byte accounting for the cap, from the layout: slots at the shards' typical fill.
 /** One index entry. */
@@ -80,6 +87,7 @@ class FingerprintRegistry implements Registry {
   private quarantine: number[] = [];
   private purging: number[] | null = null;
   private purgeShard = 0;
+  private lastPurgeAt = -Infinity;
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly hmac: Fingerprinter;
@@ -330,13 +338,16 @@ class FingerprintRegistry implements Registry {
   /** One shard of a purge pass: drops index entries of evicted values; at the end of the pass their
    *  slots become reusable (no entry can point at them any more). */
   private purgeStep(): void {
+    const entries = this.keys.size + this.ids.size;
+    const t = performance.now();
+    if (t - this.lastPurgeAt < PURGE_GAP_MS && this.deadEntries < entries * PURGE_FORCE_SHARE) return;
     if (this.purging === null) {
-      const entries = this.keys.size + this.ids.size;
       if (this.quarantine.length === 0 || this.deadEntries < Math.max(PURGE_MIN_ENTRIES, entries / 8)) return;
       this.purging = this.quarantine;
       this.quarantine = [];
       this.purgeShard = 0;
     }
+    this.lastPurgeAt = t;
     this.deadEntries -= this.keys.purgeShard(this.purgeShard, this.isDeadKey) + this.ids.purgeShard(this.purgeShard, this.isDeadId);
     if (++this.purgeShard < SHARDS) return;
     for (const slot of this.purging) this.values.release(slot);
