@@ -3,6 +3,7 @@
 // iterate() is one span from the call to the iterator's end. Statement and iterator methods live on
 // native prototypes that are only reachable from an instance, so they are patched on the first
 // prepare(). Results and errors pass through as they are; nothing about the statement changes.
+import { basename } from 'node:path';
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import {
   InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped,
@@ -269,7 +270,9 @@ function statementInfo(sql: string, dbName: string | undefined): StatementInfo {
   const attributes: Record<string, string> = { 'db.system.name': 'sqlite', 'db.system': 'sqlite', 'db.query.text': sql };
   if (operation) attributes['db.operation.name'] = operation;
   if (table) attributes['db.collection.name'] = table;
-  if (dbName) attributes['db.namespace'] = dbName;
+  // The file name, not its path: a path like /home/jane/app.db names a person and the host's
+  // layout, and the store's `Target` (system/namespace/table) stays readable.
+  if (dbName) attributes['db.namespace'] = basename(dbName);
   const name = operation ? (table ? `${operation} ${table}` : operation) : 'sqlite';
   return { name, attributes };
 }
