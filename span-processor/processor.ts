@@ -2,7 +2,7 @@
 // through one FIFO work queue drained off the request path (setImmediate), so data tagged by a
 // request is indexed before any span that ended after it is matched. Each ended span is forwarded
 // as a copy carrying the sst.* attributes and events, with upstream attributes scrubbed (§7a).
-import { SpanKind, SpanStatusCode, type Attributes, type Context, type HrTime } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, type Attributes, type Context, type HrTime, type SpanStatus } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Engine, CollectResult } from './engine';
 import { collectAnnotations, matchAnnotations, shareAnnotations, type SpanEventOut, type SstAnnotations } from './attributes';
@@ -189,17 +189,25 @@ export class SstSpanProcessor implements SpanProcessor {
     }
     let scrubbed: Attributes | null = null;
     let events: SpanEventOut[] | undefined;
+    let status: SpanStatus | undefined;
     try {
       scrubbed = this.scrubber.attributes(span.attributes, span.kind === SpanKind.SERVER);
       events = this.scrubEvents(span);
+      // Drivers copy the error into the status (`invalid input syntax for type integer: "<value>"`),
+      // which the store keeps as StatusMessage: scrubbed like exception.message.
+      const message = span.status.message;
+      if (message) {
+        const clean = this.scrubber.text(message);
+        if (clean !== message) status = { ...span.status, message: clean };
+      }
     } catch (e) {
       error = `scrubbing failed: ${errorText(e)}`;
       diagOnce('scrub', error);
     }
-    if (!sst && !scrubbed && !events && !error && !genAi) return span;
+    if (!sst && !scrubbed && !events && !error && !genAi && !status) return span;
     const attributes: Attributes = { ...genAi, ...(scrubbed ?? span.attributes), ...(sst?.attributes ?? {}) };
     if (error) attributes['sst.error'] = error;
-    return derive(span, attributes, [...(events ?? span.events), ...(sst?.events ?? [])]);
+    return derive(span, attributes, [...(events ?? span.events), ...(sst?.events ?? [])], status ?? span.status);
   }
 
   private scrubEvents(span: ReadableSpan): SpanEventOut[] | undefined {
@@ -216,7 +224,7 @@ export class SstSpanProcessor implements SpanProcessor {
 }
 
 /** A ReadableSpan with other attributes and events; everything else read through from the original. */
-function derive(span: ReadableSpan, attributes: Attributes, events: ReadableSpan['events']): ReadableSpan {
+function derive(span: ReadableSpan, attributes: Attributes, events: ReadableSpan['events'], status: SpanStatus): ReadableSpan {
   return {
     name: span.name,
     kind: span.kind,
@@ -224,7 +232,7 @@ function derive(span: ReadableSpan, attributes: Attributes, events: ReadableSpan
     parentSpanContext: span.parentSpanContext,
     startTime: span.startTime,
     endTime: span.endTime,
-    status: span.status,
+    status,
     attributes,
     links: span.links,
     events,
