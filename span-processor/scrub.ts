@@ -4,6 +4,7 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import type { Registry } from './types';
 import { findValueRanges, type MatchOptions } from './match';
+import { ADDRESS_LETTER_CLASS } from './detect/email';
 
 /** Attributes that can carry request data verbatim. */
 export const SCRUBBED_KEYS: readonly string[] = [
@@ -34,8 +35,9 @@ export const CLIENT_ADDRESS_KEYS: readonly string[] = [
 ];
 
 // An email anywhere in an attribute is personal even if nobody tagged it (it may come from a
-// store we don't watch); percent-encoded @ too.
-const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]{1,64}(?:@|%40)[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}/g;
+// store we don't watch); percent-encoded @ too, and letters beyond ASCII (maría@example.com).
+const EMAIL_IN_TEXT = new RegExp(
+  String.raw`[${ADDRESS_LETTER_CLASS}._%+\-]{1,64}(?:@|%40)[${ADDRESS_LETTER_CLASS}\-]{1,63}(?:\.[${ADDRESS_LETTER_CLASS}\-]{1,63}){0,8}\.[${ADDRESS_LETTER_CLASS}--[0-9]]{2,24}`, 'gv');
 const MAX_SCRUB_CHARS = 64 * 1024;
 
 export interface Scrubber {

@@ -34,3 +34,13 @@ test('findEmails caps the number of results', () => {
   assert.equal(findEmails(text, 5).length, 5);
   assert.equal(findEmails(text).length, 32);
 });
+
+test('addresses with letters beyond ASCII are read whole (RFC 6531 local parts, IDN domains)', () => {
+  for (const v of ['María.García.2@example.com', 'jürgen.müller@exämple.de', 'zoë@example.ελ']) assert.equal(isEmail(v), true, v);
+  // The ASCII tail alone ('a.2@example.com') is an address nobody has.
+  assert.deepEqual(findEmails('Escribe a María.García.2@example.com, por favor.'), ['María.García.2@example.com']);
+  assert.deepEqual(findEmails('Kontakt: jürgen.müller@exämple.de.'), ['jürgen.müller@exämple.de']);
+  // Scripts written without spaces end the address: the sentence is not part of it.
+  assert.deepEqual(findEmails('連絡先jane@example.com です'), ['jane@example.com']);
+  assert.equal(isEmail('María García@example.com'), false);
+});

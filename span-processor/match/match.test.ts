@@ -299,3 +299,9 @@ test('multi-word values in prose: street addresses, alphanumeric postcodes', () 
   const r = matchLeaves([{ path: 'body.prompt', key: 'prompt', value: text, layers: [] }], reg, OPTS);
   assert.deepEqual(summary(r.matches), ['A body.prompt lowercase', 'E body.prompt plain', 'Z body.prompt lowercase']);
 });
+
+test('an address with letters beyond ASCII is found whole inside prose', () => {
+  const reg = new TestRegistry().index('email', 'E', 'E', 'plain', 'María.García.2@example.com');
+  const r = matchEgress(jsonCall('https://api.example-crm.com/notes', { note: 'Call María.García.2@example.com tomorrow' }), reg, OPTS);
+  assert.deepEqual(summary(r.matches), ['E body.note plain']);
+});

@@ -6,6 +6,7 @@
 import { hash } from 'node:crypto';
 import type { RegistryHit } from '../types';
 import type { HitSink, ScanEnv, TokenEncoding, TokenKind } from './scan';
+import { ADDRESS_LETTER_CLASS, isNonAsciiAddressChar } from '../detect/email';
 import { findDates } from './dates';
 import { normalizeNumber, readNumber } from './numbers';
 import { phoneForms } from './phone';
@@ -29,7 +30,8 @@ const DIGEST_BYTES = new Set([16, 20, 32]);
 
 // Sticky, started at the beginning of the local part found by walking back from each '@', so the
 // regex never scans prose. Labels are split on '.', which no label class contains: linear.
-const EMAIL_RE = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}/y;
+// Letters beyond ASCII too (maría.garcía@example.com), except scripts written without spaces.
+const EMAIL_RE = new RegExp(String.raw`[${ADDRESS_LETTER_CLASS}._%+\-]{1,64}@[${ADDRESS_LETTER_CLASS}\-]{1,63}(?:\.[${ADDRESS_LETTER_CLASS}\-]{1,63}){1,8}`, 'vy');
 // Letters with digits too, so alphanumeric postcodes pair up (`SW1A 1AA`, `M1 1AE`).
 const WORD_RE = /[\p{L}\p{M}\p{N}]+/gu;
 const ALL_DIGITS = /^\p{N}+$/u;
@@ -132,7 +134,7 @@ function scanBase64(env: ScanEnv, text: string, sink: HitSink): void {
 }
 
 function isLocalChar(c: number): boolean {
-  return isAsciiAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
+  return isAsciiAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45 || isNonAsciiAddressChar(c);
 }
 
 /** Emails inside text; returns their spans so words inside them are not looked up as names. */

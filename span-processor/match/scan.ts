@@ -14,6 +14,7 @@ import type { RegistryHit, Registry } from '../types';
 import type { HashPair } from '../registry/hash-index';
 import { SEED_A, SEED_B, finishHash } from '../registry/key-hash';
 import { MIN_PLAIN_CHARS } from '../registry/value-keys';
+import { ADDRESS_LETTER_CLASS, isNonAsciiAddressChar } from '../detect/email';
 import { findDates } from './dates';
 import { normalizeNumber, readNumber } from './numbers';
 import { phoneForms, type PhoneRegion } from './phone';
@@ -52,7 +53,8 @@ const isDigestByteLength = (n: number): boolean => n === 32 || n === 16 || n ===
 
 // Sticky, started at the beginning of the local part found by walking back from each '@', so the
 // regex never scans prose. Labels are split on '.', which no label class contains: linear.
-const EMAIL_RE = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}/y;
+// Letters beyond ASCII too (maría.garcía@example.com), except scripts written without spaces.
+const EMAIL_RE = new RegExp(String.raw`[${ADDRESS_LETTER_CLASS}._%+\-]{1,64}@[${ADDRESS_LETTER_CLASS}\-]{1,63}(?:\.[${ADDRESS_LETTER_CLASS}\-]{1,63}){1,8}`, 'vy');
 // Letters with digits too, so alphanumeric postcodes pair up (`SW1A 1AA`, `M1 1AE`).
 const WORD_RE = /[\p{L}\p{M}\p{N}]+/gu;
 const WORD_CHAR = /[\p{L}\p{M}\p{N}]/uy;
@@ -294,7 +296,7 @@ function scanBase64(env: ScanEnv, text: string, sink: HitSink): void {
 }
 
 function isLocalChar(c: number): boolean {
-  return isAsciiAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
+  return isAsciiAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45 || isNonAsciiAddressChar(c);
 }
 
 /** Emails inside text; returns their spans so words inside them are not looked up as names. */
