@@ -77,11 +77,16 @@ export function createScrubber(registry: Registry, opts: MatchOptions, keepClien
   function attributes(attrs: Attributes, clientAddress: boolean, allText = false): Attributes | null {
     let out: Attributes | null = null;
     const set = (k: string, v: AttributeValue) => { if (!out) out = { ...attrs }; out[k] = v; };
+    let cleanUrl: string | undefined;
     for (const k of SCRUBBED_KEYS) {
       const v = attrs[k];
       if (typeof v !== 'string' || v.length === 0) continue;
+      // url.path / url.query / http.target repeat part of url.full: a part of a clean URL is clean.
+      if (cleanUrl !== undefined && k !== 'url.full' && cleanUrl.includes(v)) continue;
+      if ((k === 'db.query.text' || k === 'db.statement') && !sqlHasLiterals(v)) continue;
       const s = text(v);
       if (s !== v) set(k, s);
+      else if (k === 'url.full') cleanUrl = v;
     }
     for (const k in attrs) {
       if (!allText && !isGenAiText(k)) continue;
@@ -113,6 +118,31 @@ export function createScrubber(registry: Registry, opts: MatchOptions, keepClien
   }
 
   return { text, attributes };
+}
+
+/**
+ * Whether a statement can hold a value at all: string literals, comments, or numbers that are not
+ * part of an identifier or a placeholder (`$1`, `:p2`). A parameterized statement
+ * (`INSERT … VALUES (?, ?)`) holds only keywords and identifiers; its values travel as parameters,
+ * which the DB flow reads. Scanning it on every query cost ~10 µs a span.
+ */
+export function sqlHasLiterals(sql: string): boolean {
+  let prev = 32;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql.charCodeAt(i);
+    // ' " ` # @ and the comment starters -- and /*
+    if (c === 39 || c === 34 || c === 96 || c === 35 || c === 64 || c > 126) return true;
+    if ((c === 45 && sql.charCodeAt(i + 1) === 45) || (c === 47 && sql.charCodeAt(i + 1) === 42)) return true;
+    if (c >= 48 && c <= 57) {
+      const inName = (prev >= 65 && prev <= 90) || (prev >= 97 && prev <= 122) || prev === 95
+        || prev === 36 || prev === 58 || prev === 63;
+      if (!inName) return true;
+      // keep `prev` as the identifier's letter so `t12` stays one name
+      continue;
+    }
+    prev = c;
+  }
+  return false;
 }
 
 function safeDecode(s: string): string {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as zlib from 'node:zlib';
 import { decodeBody, decodeCookies, decodeHeaders, decodeQuery, decodeUrl } from './index';
+import { base64Kind } from './nested';
 import type { Leaf } from '../types';
 
 const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
@@ -194,4 +195,11 @@ test('bad input never throws', () => {
   const deepJson = '['.repeat(5000) + ']'.repeat(5000);
   const r = decodeBody(Buffer.from(deepJson), 'application/json', undefined);
   assert.equal(r.truncated, true);
+});
+
+test('UUIDs and dashed hex ids are ids, not base64 blobs', () => {
+  assert.equal(base64Kind('7cb83d14-6041-40d0-a136-11cd8da805a3'), null);
+  assert.equal(base64Kind('8c888d8d04efa5a7bab7fd9838702dc5'), null);
+  // A real base64url blob still is one.
+  assert.equal(base64Kind(Buffer.from('{"email":"jane@x.com"}').toString('base64url')), 'base64url');
 });

@@ -1,7 +1,8 @@
 // Phone numbers through libphonenumber-js with full metadata (`isValid()` checks number ranges,
 // not only lengths). Without a phone field name a number must also be *written* like a phone
 // (leading `+` or separators), because bare digit runs are mostly order numbers and ids.
-import { parsePhoneNumberFromString, findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js/max';
+import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js/max';
+import { parseNumber } from '../fingerprint/phone';
 
 const MAX_PHONE_CHARS = 40;
 const MAX_TEXT_CHARS = 16 * 1024;
@@ -40,7 +41,7 @@ export function createPhoneValidator(defaultRegion: string): PhoneValidator {
       // `00` is the international prefix in most of the world (`0049 151 …`), but not in the
       // default region's metadata when that is NANP (011); the registry reads it as `+` too.
       const text = v.startsWith('00') ? `+${v.slice(2)}` : v;
-      return parsePhoneNumberFromString(text, (hint ?? region) as CountryCode)?.isValid() ?? false;
+      return parseNumber(text, (hint ?? region) as CountryCode).valid;
     } catch {
       return false;
     }

@@ -16,6 +16,34 @@ function tryParse(text: string, region: CountryCode | undefined): PhoneNumber | 
   }
 }
 
+export interface ParsedNumber {
+  phone: PhoneNumber | undefined;
+  /** libphonenumber's isValid() (number ranges of the region's metadata). */
+  valid: boolean;
+}
+
+/** One parse per number and region however many steps ask: the detector validates a number, the
+ *  canonical form parses it, the variants parse its E.164 form, a DB row brings it back a moment
+ *  later; each parse + isValid() costs 10-20 µs (libphonenumber matches the region's patterns). */
+export function parseNumber(text: string, region: CountryCode | undefined): ParsedNumber {
+  const key = (region ?? '') + '\u0000' + text;
+  let p = parsed.get(key);
+  if (p !== undefined) return p;
+  const phone = tryParse(text, region);
+  p = { phone, valid: phone?.isValid() ?? false };
+  remember(key, p);
+  // Its E.164 form, read with the same region, is the same number.
+  if (phone !== undefined && phone.number !== text) remember((region ?? '') + '\u0000' + phone.number, p);
+  return p;
+}
+
+const PARSED_MAX = 256;
+const parsed = new Map<string, ParsedNumber>();
+function remember(key: string, p: ParsedNumber): void {
+  if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value!);
+  parsed.set(key, p);
+}
+
 /** Parse a number typed nationally (`0151 …` with region DE), internationally (`+49 …`, `0049 …`),
  *  or as bare digits that only make sense with a country code (`448444124653`, as vendors send it).
  *  Undefined when no reading gives a possible number. */
@@ -40,12 +68,14 @@ function parseUncached(raw: string, defaultRegion: string): PhoneNumber | undefi
   if (s.startsWith('00')) s = '+' + s.slice(2);
   const upper = defaultRegion.toUpperCase();
   const region = REGION.test(upper) ? (upper as CountryCode) : undefined;
-  const national = tryParse(s, region);
-  if (national?.isValid()) return national;
+  const nat = parseNumber(s, region);
+  const national = nat.phone;
+  if (nat.valid) return national;
   let withPlus: PhoneNumber | undefined;
   if (!s.startsWith('+') && PHONE_CHARS.test(s)) {
-    withPlus = tryParse('+' + s.replace(NON_DIGITS, ''), undefined);
-    if (withPlus?.isValid()) return withPlus;
+    const plus = parseNumber('+' + s.replace(NON_DIGITS, ''), undefined);
+    withPlus = plus.phone;
+    if (plus.valid) return withPlus;
   }
   if (national?.isPossible()) return national;
   if (withPlus?.isPossible()) return withPlus;
