@@ -31,7 +31,9 @@ function request(i) {
     phone: `+1 (415) ${200 + (Math.floor(i / 10000) % 800)}-${String(i % 10000).padStart(4, '0')}`,
     address: { line1: `${100 + (i % 900)} Market St`, city, zip, country: 'US' }, marketingOptIn: i % 2 === 0, plan: 'pro',
   };
-  const id = `7cb83d14-6041-40d0-a136-${String(i).padStart(12, '0')}`;
+  // A random-looking UUID, as crypto.randomUUID() gives the app (deterministic per request).
+  const h = createHash('md5').update(String(i)).digest('hex');
+  const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
   const ingress = {
     kind: 'ingress', method: 'POST', target: '/signup',
     headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) bench', host: '127.0.0.1:3000' },

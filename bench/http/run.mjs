@@ -1,20 +1,30 @@
-// HTTP overhead benchmark (issue 8): the same express service under the same load in four
-// configurations, measured in one run, interleaved (the order rotates every round), fresh process
-// per measurement, medians over the rounds.
+// HTTP overhead benchmark (issue 8): the same express service in five configurations, measured in
+// one run, interleaved (the order rotates every round), fresh process per measurement, medians over
+// the rounds. Two phases:
+//   saturation  closed loop (autocannon, --connections): throughput. Its latencies are the queue of
+//               a saturated closed loop (≈ connections / throughput), not a latency measurement.
+//   fixed rate  open loop at one rate for every configuration (--rate, default --rate-fraction of
+//               the slowest configuration's saturated req/s in this run): latency at equal load,
+//               counted from each request's due time (see load.cjs).
 //   (a) none       no instrumentation
 //   (b) otel       plain OpenTelemetry: NodeSDK + http + undici instrumentations, OTLP/HTTP protobuf
-//   (c) sst        node --import @sst/otel-auto, same exporter and sink
+//   (c) sst        node --import @sst/otel-auto, same exporter and sink (the full product)
 //   (d) sst-off    (c) with SST_DISABLED=true
-// The load generator (autocannon) and the sink + fake vendor run in their own processes.
+//   (e) sst-http   (c) with OTEL_NODE_ENABLED_INSTRUMENTATIONS=http,undici: the instrumentation set
+//                  of (b), i.e. without our better-sqlite3 instrumentation (like for like)
+// The load generator and the sink + fake vendor run in their own processes.
 //
-//   node bench/http/run.mjs [--rounds 3] [--seconds 10] [--warmup 3] [--connections 16] [--only a,c]
-//   node bench/http/run.mjs --profile c [--seconds 10]     CPU profile of one configuration
-//   --sst <file>: the distribution's ESM entry for (c)/(d) (default: the package, i.e. dist/; e.g.
-//   /tmp/sst-build-x/instrumentation/entry.mjs to measure an area build while dist/ is mid-rebuild)
+//   node bench/http/run.mjs [--rounds 3] [--seconds 8] [--rate-seconds 10] [--warmup 3]
+//        [--connections 16] [--rate N | --rate-fraction 0.5] [--phase both|saturation|rate] [--only a,b,c]
+//   node bench/http/run.mjs --profile c [--seconds 10]     CPU profile of one configuration (saturated)
+//   --sst <file>: the distribution's ESM entry for (c)/(d)/(e) (default: the package, i.e. dist/;
+//   e.g. /tmp/sst-build-x/instrumentation/entry.mjs to measure an area build while dist/ is mid-rebuild)
+//   --phase rate needs --rate.
 //
 // The app writes each signup to SQLite (better-sqlite3). Plain OpenTelemetry has no better-sqlite3
 // instrumentation, so (b) stays http + undici; (c) also traces the insert (our better-sqlite3
-// instrumentation and its store matching), i.e. (c) does strictly more work than (b).
+// instrumentation and its store matching), i.e. (c) does strictly more work than (b): c/b prices
+// the product, e/b the same instrumentation set.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -30,19 +40,29 @@ function arg(name, fallback) {
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
 const ROUNDS = Number(arg('rounds', 3));
-const SECONDS = Number(arg('seconds', 10));
+const SECONDS = Number(arg('seconds', 8));
+const RATE_SECONDS = Number(arg('rate-seconds', 10));
 const WARMUP = Number(arg('warmup', 3));
 const CONNECTIONS = Number(arg('connections', 16));
+const FIXED_RATE = Number(arg('rate', 0));
+const RATE_FRACTION = Number(arg('rate-fraction', 0.5));
+const PHASE = arg('phase', 'both');
 const PROFILE = arg('profile', '');
 const SST_ENTRY = arg('sst', '@sst/otel-auto');
+if (!['both', 'saturation', 'rate'].includes(PHASE)) throw new Error(`--phase ${PHASE}: both, saturation or rate`);
+if (PHASE === 'rate' && !(FIXED_RATE > 0)) throw new Error('--phase rate needs --rate N (requests per second)');
 
 const CONFIGS = {
   a: { name: 'none', label: '(a) no instrumentation', args: [], env: {} },
-  b: { name: 'otel', label: '(b) plain OpenTelemetry', args: ['--require', join(HERE, 'plain-otel.cjs')], env: {} },
-  c: { name: 'sst', label: '(c) @sst/otel-auto', args: ['--import', SST_ENTRY], env: {} },
+  b: { name: 'otel', label: '(b) plain OpenTelemetry (http + undici)', args: ['--require', join(HERE, 'plain-otel.cjs')], env: {} },
+  c: { name: 'sst', label: '(c) @sst/otel-auto (full: http + undici + better-sqlite3)', args: ['--import', SST_ENTRY], env: {} },
   d: { name: 'sst-off', label: '(d) @sst/otel-auto, SST_DISABLED=true', args: ['--import', SST_ENTRY], env: { SST_DISABLED: 'true' } },
+  e: {
+    name: 'sst-http', label: '(e) @sst/otel-auto, http + undici only (as b)', args: ['--import', SST_ENTRY],
+    env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,undici' },
+  },
 };
-const ONLY = (arg('only', PROFILE || 'a,b,c,d')).split(',').filter((k) => CONFIGS[k]);
+const ONLY = (arg('only', PROFILE || 'a,b,c,d,e')).split(',').filter((k) => CONFIGS[k]);
 
 /** Spawns a node process and resolves with it and the first stdout line starting with `ready`. */
 function start(args, env, cwd = ROOT) {
@@ -71,9 +91,12 @@ function stop(child) {
   });
 }
 
-function runLoad(url, seconds) {
+/** One load run: closed loop at saturation (rate 0) or open loop at `rate` requests per second. */
+function runLoad(url, seconds, rate = 0) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(HERE, 'load.cjs'), url, String(seconds), String(CONNECTIONS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const args = [join(HERE, 'load.cjs'), url, String(seconds), String(CONNECTIONS)];
+    if (rate > 0) args.push(String(rate));
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`load exited ${code}`))));
@@ -96,7 +119,8 @@ async function sinkStats(port, reset) {
   return r.json();
 }
 
-async function measure(key, services, extraArgs = []) {
+/** One measurement in a fresh app process: warm-up with the same load shape, then measured. */
+async function measure(key, services, { rate = 0, seconds = SECONDS, extraArgs = [] } = {}) {
   const cfg = CONFIGS[key];
   const [sinkPort, vendorPort] = services.ports;
   const env = {
@@ -111,13 +135,17 @@ async function measure(key, services, extraArgs = []) {
   const app = await start([...extraArgs, '--require', join(HERE, 'vendor-dns.cjs'), ...cfg.args, join(HERE, 'app.cjs')], env);
   const url = `http://127.0.0.1:${app.ports[0]}`;
   try {
-    if (WARMUP > 0) await runLoad(url, WARMUP);
+    if (WARMUP > 0) await runLoad(url, WARMUP, rate);
     await sinkStats(sinkPort, true);
-    const load = await runLoad(url, SECONDS);
+    const load = await runLoad(url, seconds, rate);
     const mem = memory(app.child.pid);
     const sink = await sinkStats(sinkPort, false);
     if (load.non2xx || load.errors) throw new Error(`${cfg.name}: ${load.non2xx} non-2xx, ${load.errors} errors\n${app.stderr()}`);
-    return { config: key, name: cfg.name, ...load, rssMB: round(mem.rss, 1), peakRssMB: round(mem.hwm, 1), exportedKB: round(sink.bytes / 1024, 0), sstAttributes: sink.sstAttributes };
+    return {
+      config: key, name: cfg.name, ...load, rssMB: round(mem.rss, 1), peakRssMB: round(mem.hwm, 1),
+      exportedKB: round(sink.bytes / 1024, 0), exportedBytesPerRequest: round(sink.bytes / load.requests, 0),
+      sstAttributes: sink.sstAttributes, dbSpans: sink.dbSpans,
+    };
   } finally {
     await stop(app.child);
   }
@@ -129,26 +157,109 @@ function median(xs) {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
+const FIELDS = ['rps', 'p50', 'p90', 'p99', 'max', 'rssMB', 'exportedKB', 'exportedBytesPerRequest', 'dbSpans'];
+function mediansOf(runs) {
+  const out = {};
+  for (const k of ONLY) {
+    const mine = runs.filter((x) => x.config === k);
+    if (mine.length === 0) continue;
+    out[k] = Object.fromEntries(FIELDS.map((f) => [f, median(mine.map((x) => x[f]))]));
+  }
+  return out;
+}
 
-function table(medians, ratios, meta) {
-  const rows = ONLY.map((k) => {
-    const m = medians[k];
-    return `| ${CONFIGS[k].label} | ${m.rps.toFixed(0)} | ${m.p50} | ${m.p99} | ${m.rssMB.toFixed(0)} | ${m.exportedKB} |`;
+/** Interleaved rounds: every round measures every configuration, the order rotating. */
+async function rounds(services, phase, opts) {
+  const runs = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = ONLY.map((_, i) => ONLY[(i + r) % ONLY.length]);
+    for (const key of order) {
+      const res = await measure(key, services, opts);
+      res.round = r + 1;
+      runs.push(res);
+      console.log(`${phase.padEnd(10)} round ${r + 1} ${CONFIGS[key].label.padEnd(58)} ${res.rps.toFixed(0).padStart(5)} req/s  p50 ${res.p50}  p90 ${res.p90}  p99 ${res.p99}  max ${res.max} ms  RSS ${res.rssMB} MB  exported ${res.exportedKB} KB  sst.* ${res.sstAttributes}  db spans ${res.dbSpans}`);
+    }
+  }
+  return runs;
+}
+
+const PAIRS = [['c', 'b'], ['e', 'b'], ['c', 'a'], ['e', 'a'], ['b', 'a'], ['d', 'a'], ['c', 'e']];
+
+/** Ratios of the medians, and the same ratio within each round (how much it moves). */
+function ratios(sat, rate) {
+  const out = [];
+  const r3 = (x, y) => (x != null && y ? round(x / y, 3) : null);
+  const perRound = (runs, x, y, f) => [...new Set(runs.map((r) => r.round))].map((n) => {
+    const a = runs.find((r) => r.round === n && r.config === x);
+    const b = runs.find((r) => r.round === n && r.config === y);
+    return a && b ? round(a[f] / b[f], 2) : null;
   });
-  const r = Object.entries(ratios).map(([k, v]) => `${k} = ${v}`).join(', ');
-  return [
-    `Run ${meta.date} on ${meta.cpu} (${meta.cpus} cores), Node ${meta.node}: ${meta.rounds} rounds × ${meta.seconds} s per`,
-    `configuration (after ${meta.warmup} s warm-up), ${meta.connections} connections, interleaved; medians.`,
+  for (const [x, y] of PAIRS) {
+    if (!ONLY.includes(x) || !ONLY.includes(y)) continue;
+    out.push({
+      pair: `${x}/${y}`,
+      rps: r3(sat?.medians[x]?.rps, sat?.medians[y]?.rps),
+      rateP50: r3(rate?.medians[x]?.p50, rate?.medians[y]?.p50),
+      rateP99: r3(rate?.medians[x]?.p99, rate?.medians[y]?.p99),
+      rpsPerRound: sat ? perRound(sat.runs, x, y, 'rps') : [],
+      rateP99PerRound: rate ? perRound(rate.runs, x, y, 'p99') : [],
+    });
+  }
+  return out;
+}
+
+const fmt = (v, d = 0) => (v == null || Number.isNaN(v) ? '–' : Number(v).toFixed(d));
+
+function report(sat, rate, ratioRows, meta) {
+  const lines = [
+    `Run ${meta.date} on ${meta.cpu} (${meta.cpus} cores), Node ${meta.node}; load average ${meta.loadBefore} before, ${meta.loadAfter} after;`,
+    `${meta.rounds} rounds, configurations interleaved (order rotating), a fresh app process per measurement, medians; ${meta.minutes} min in all.`,
     '',
-    '| configuration | req/s | p50 ms | p99 ms | RSS MB | exported KB |',
-    '|---|---:|---:|---:|---:|---:|',
-    ...rows,
+  ];
+  if (sat) {
+    lines.push(
+      `**Saturation** (throughput): closed loop, ${meta.connections} connections, ${meta.warmup} s warm-up then ${meta.seconds} s.`,
+      'Its latencies are the queue of a saturated closed loop (≈ connections / throughput), not service latency.',
+      '',
+      '| configuration | req/s | p50 ms | p99 ms | RSS MB | exported KB | bytes/req | DB spans |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      ...ONLY.map((k) => {
+        const m = sat.medians[k];
+        return `| ${CONFIGS[k].label} | ${fmt(m.rps)} | ${fmt(m.p50)} | ${fmt(m.p99)} | ${fmt(m.rssMB)} | ${fmt(m.exportedKB)} | ${fmt(m.exportedBytesPerRequest)} | ${fmt(m.dbSpans)} |`;
+      }),
+      '',
+    );
+  }
+  if (rate) {
+    lines.push(
+      `**Fixed rate** (latency at equal load): open loop at ${meta.rate} req/s for every configuration (${meta.rateSource}),`,
+      `${meta.warmup} s warm-up at that rate then ${meta.rateSeconds} s; latency from each request's due time, in ms;`,
+      'achieved = requests / (first due time → last response), "fell behind" below 95 % of the rate.',
+      '',
+      '| configuration | achieved req/s | p50 | p90 | p99 | max | RSS MB | exported KB | bytes/req | DB spans |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...ONLY.map((k) => {
+        const m = rate.medians[k];
+        const behind = m.rps < 0.95 * meta.rate ? ' (fell behind)' : '';
+        return `| ${CONFIGS[k].label} | ${fmt(m.rps)}${behind} | ${fmt(m.p50, 1)} | ${fmt(m.p90, 1)} | ${fmt(m.p99, 1)} | ${fmt(m.max, 1)} | ${fmt(m.rssMB)} | ${fmt(m.exportedKB)} | ${fmt(m.exportedBytesPerRequest)} | ${fmt(m.dbSpans)} |`;
+      }),
+      '',
+    );
+  }
+  lines.push(
+    'Ratios of the medians (throughput: saturation req/s; p50 / p99: fixed rate). Targets: c/b req/s ≥ 0.90, c/b p99 ≤ 1.15.',
     '',
-    `Ratios: ${r}`,
+    '| ratio | req/s | p50 @ rate | p99 @ rate | req/s per round | p99 @ rate per round |',
+    '|---|---:|---:|---:|---|---|',
+    ...ratioRows.map((r) => `| ${r.pair} | ${fmt(r.rps, 3)} | ${fmt(r.rateP50, 3)} | ${fmt(r.rateP99, 3)} | ${r.rpsPerRound.join(', ')} | ${r.rateP99PerRound.join(', ')} |`),
+    '',
+    'c/b: the product against plain OTel (c also traces and matches the SQLite insert, which b cannot); e/b: like for like',
+    '(same instrumentations); d/a ≈ 1 is the sanity check of a run.',
     '',
     `Command: \`${meta.command}\``,
     '',
-  ].join('\n');
+  );
+  return lines.join('\n');
 }
 
 async function profile(services) {
@@ -156,7 +267,7 @@ async function profile(services) {
   const dir = join(tmpdir(), 'sst-bench-profiles');
   mkdirSync(dir, { recursive: true });
   const before = new Set(readdirSync(dir));
-  const res = await measure(PROFILE, services, ['--cpu-prof', '--cpu-prof-dir', dir]);
+  const res = await measure(PROFILE, services, { extraArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
   // The ESM loader thread writes its own (idle) profile: the main thread's is the largest.
   const file = readdirSync(dir).filter((f) => !before.has(f) && f.endsWith('.cpuprofile'))
     .sort((x, y) => statSync(join(dir, y)).size - statSync(join(dir, x)).size)[0];
@@ -166,45 +277,49 @@ async function profile(services) {
   console.log(summarize(join(dir, file)));
 }
 
+const loadAverage = () => { try { return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '); } catch { return '?'; } };
+
 async function main() {
+  const began = Date.now();
+  const loadBefore = loadAverage();
   const services = await start([join(HERE, 'services.cjs')], { PATH: process.env.PATH });
   try {
     if (PROFILE) return await profile(services);
-    const runs = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      const order = ONLY.map((_, i) => ONLY[(i + r) % ONLY.length]);
-      for (const key of order) {
-        const res = await measure(key, services);
-        res.round = r + 1;
-        runs.push(res);
-        console.log(`round ${r + 1} ${CONFIGS[key].label.padEnd(40)} ${res.rps.toFixed(0).padStart(6)} req/s  p50 ${res.p50} ms  p99 ${res.p99} ms  RSS ${res.rssMB} MB  exported ${res.exportedKB} KB  sst.* ${res.sstAttributes}`);
+    let sat = null;
+    let rate = null;
+    let rateValue = FIXED_RATE;
+    let rateSource = '--rate';
+    if (PHASE !== 'rate') {
+      const runs = await rounds(services, 'saturation', { seconds: SECONDS });
+      sat = { runs, medians: mediansOf(runs) };
+    }
+    if (PHASE !== 'saturation') {
+      if (!(rateValue > 0)) {
+        const [slowest, rps] = Object.entries(sat.medians).map(([k, m]) => [k, m.rps]).sort((x, y) => x[1] - y[1])[0];
+        rateValue = Math.max(1, Math.round(RATE_FRACTION * rps));
+        rateSource = `${RATE_FRACTION} × the slowest saturated median, ${CONFIGS[slowest].label.split(' ')[0]} ${rps.toFixed(0)} req/s`;
       }
+      console.log(`fixed rate: ${rateValue} req/s (${rateSource})`);
+      const runs = await rounds(services, `${rateValue}/s`, { rate: rateValue, seconds: RATE_SECONDS });
+      rate = { runs, medians: mediansOf(runs) };
     }
-    const medians = {};
-    for (const k of ONLY) {
-      const mine = runs.filter((x) => x.config === k);
-      medians[k] = {
-        rps: median(mine.map((x) => x.rps)), p50: median(mine.map((x) => x.p50)), p99: median(mine.map((x) => x.p99)),
-        rssMB: median(mine.map((x) => x.rssMB)), exportedKB: median(mine.map((x) => x.exportedKB)),
-      };
-    }
-    const ratios = {};
-    const ratio = (x, y) => round(x / y, 3);
-    if (medians.c && medians.b) Object.assign(ratios, { 'c/b req/s': ratio(medians.c.rps, medians.b.rps), 'c/b p99': ratio(medians.c.p99, medians.b.p99) });
-    if (medians.c && medians.a) Object.assign(ratios, { 'c/a req/s': ratio(medians.c.rps, medians.a.rps), 'c/a p99': ratio(medians.c.p99, medians.a.p99) });
-    if (medians.b && medians.a) ratios['b/a req/s'] = ratio(medians.b.rps, medians.a.rps);
-    if (medians.d && medians.a) ratios['d/a req/s'] = ratio(medians.d.rps, medians.a.rps);
+    const ratioRows = ratios(sat, rate);
     const now = new Date();
     const meta = {
       date: now.toISOString(), node: process.versions.node, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown',
-      rounds: ROUNDS, seconds: SECONDS, warmup: WARMUP, connections: CONNECTIONS,
+      rounds: ROUNDS, seconds: SECONDS, rateSeconds: RATE_SECONDS, warmup: WARMUP, connections: CONNECTIONS,
+      rate: rateValue, rateSource, loadBefore, loadAfter: loadAverage(), minutes: round((Date.now() - began) / 60000, 1),
+      configurations: Object.fromEntries(ONLY.map((k) => [k, { label: CONFIGS[k].label, env: CONFIGS[k].env }])),
       command: `node bench/http/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
     };
-    console.log('\n' + table(medians, ratios, meta));
+    const text = report(sat, rate, ratioRows, meta);
+    console.log('\n' + text);
     mkdirSync(RESULTS, { recursive: true });
     const stamp = now.toISOString().slice(0, 19).replace(/[:T]/g, '-');
-    writeFileSync(join(RESULTS, `http-${stamp}.json`), JSON.stringify({ meta, medians, ratios, runs }, null, 2) + '\n');
-    writeFileSync(join(RESULTS, 'http.md'), `# HTTP overhead benchmark\n\n${table(medians, ratios, meta)}`);
+    writeFileSync(join(RESULTS, `http-${stamp}.json`), JSON.stringify({
+      meta, saturation: sat && { medians: sat.medians, runs: sat.runs }, fixedRate: rate && { medians: rate.medians, runs: rate.runs }, ratios: ratioRows,
+    }, null, 2) + '\n');
+    writeFileSync(join(RESULTS, 'http.md'), `# HTTP overhead benchmark\n\n${text}`);
     console.log(`wrote bench/results/http-${stamp}.json and bench/results/http.md`);
   } finally {
     await stop(services.child);

@@ -1,10 +1,12 @@
 'use strict';
 // The app's surroundings, in their own process: the OTLP/HTTP sink (accepts and drops, counting
-// requests and bytes and whether sst.* attributes arrived) and the fake Meta Conversions API.
+// requests and bytes, sst.* attribute keys and DB spans) and the fake Meta Conversions API.
 const http = require('node:http');
 
-const stats = { requests: 0, bytes: 0, sstAttributes: 0 };
+const stats = { requests: 0, bytes: 0, sstAttributes: 0, dbSpans: 0 };
 const SST = Buffer.from('sst.');
+// Every DB span carries the query text (the SQLite insert); no HTTP span does.
+const DB_QUERY = Buffer.from('db.query.text');
 
 const sink = http.createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/stats') {
@@ -13,7 +15,7 @@ const sink = http.createServer((req, res) => {
     return;
   }
   if (req.method === 'POST' && req.url === '/stats/reset') {
-    stats.requests = 0; stats.bytes = 0; stats.sstAttributes = 0;
+    stats.requests = 0; stats.bytes = 0; stats.sstAttributes = 0; stats.dbSpans = 0;
     res.end('{}');
     return;
   }
@@ -25,6 +27,8 @@ const sink = http.createServer((req, res) => {
     stats.bytes += body.length;
     // Count sst.* attribute keys (capped scan) to show the distribution really annotated spans.
     for (let i = body.indexOf(SST), n = 0; i >= 0 && n < 10000; i = body.indexOf(SST, i + 4), n++) stats.sstAttributes++;
+    // Shows which configurations export DB spans: (c) must, (b) and (e) must not.
+    for (let i = body.indexOf(DB_QUERY), n = 0; i >= 0 && n < 10000; i = body.indexOf(DB_QUERY, i + 13), n++) stats.dbSpans++;
     // An empty ExportTraceServiceResponse, in the encoding that was sent.
     const json = (req.headers['content-type'] || '').includes('json');
     res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
