@@ -15,6 +15,8 @@ export interface SstAnnotations {
   events: SpanEventOut[];
 }
 
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** The distinct non-empty `get(item)`, sorted (one array, no Set: it runs four times per span). */
 function sortedDistinct<T>(items: readonly T[], get: (item: T) => string | undefined): string[] {
   const out: string[] = [];
@@ -22,7 +24,8 @@ function sortedDistinct<T>(items: readonly T[], get: (item: T) => string | undef
     const v = get(it);
     if (v) out.push(v);
   }
-  out.sort();
+  // Code-unit order, as the default sort gives, without its per-comparison string conversion.
+  out.sort(byCodeUnits);
   let w = 0;
   for (let i = 0; i < out.length; i++) if (w === 0 || out[i] !== out[w - 1]) out[w++] = out[i]!;
   out.length = w;
