@@ -1,4 +1,4 @@
-// `npm run bench:store [-- --full] [-- --spans N] [-- --replicate K]`: ingest rate and query latency
+// `npm run bench:store [-- --full] [-- --spans N] [-- --replicate K] [-- --workers N] [-- --ceilings]`: ingest rate and query latency
 // of the lineage store in chDB on synthetic spans (1M; 1M and 10M with --full; `--spans 1000000
 // --replicate 10` loads 1M and copies it to 10M inside ClickHouse before the queries, which takes
 // minutes instead of the ~15 of generating and loading 10M). Not a test: it prints numbers.
@@ -12,6 +12,7 @@ import { ingest } from '../clickhouse/loader';
 import { lineage, shares } from '../clickhouse/queries';
 import { SPAN_COLUMNS } from '../clickhouse/row-buffer';
 import { ensureSchema } from '../clickhouse/schema';
+import { machineBusyTicks, runCeilings, threadCpu, threadsByName } from './store-ceilings';
 import { writeSynthetic } from './synthetic';
 
 interface Stats { median: number; p95: number; max: number }
@@ -56,7 +57,7 @@ async function replicateTable(store: Store, copies: number): Promise<number> {
   return Number((await store.query<{ n: string }>(`SELECT count() AS n FROM ${t}`))[0].n);
 }
 
-async function runSize(spans: number, keep: boolean, replicate: number): Promise<void> {
+async function runSize(spans: number, keep: boolean, replicate: number, workers?: number): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'sst-bench-'));
   const spool = join(root, 'spool');
   const storeDir = join(root, 'clickhouse');
@@ -72,12 +73,22 @@ async function runSize(spans: number, keep: boolean, replicate: number): Promise
     // CPU time of the whole process (the JS thread and chDB's threads): comparable across runs on
     // a shared machine, where wall time depends on what else runs.
     const cpu0 = process.cpuUsage();
-    const st = await ingest(store, { paths: [spool] });
+    const m0 = machineBusyTicks();
+    const th0 = threadCpu();
+    // Worker threads are gone when the load returns: their last reading is kept.
+    const last = new Map(th0);
+    const sample = (): void => { for (const [tid, v] of threadCpu()) last.set(tid, v); };
+    const st = await ingest(store, { paths: [spool], onProgress: sample, progressIntervalMs: 200, ...(workers !== undefined ? { workers } : {}) });
+    sample();
+    const machine = (machineBusyTicks() - m0) / 100;
+    const threads = threadsByName(th0, last);
     const secs = (performance.now() - t) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const cpuSecs = (cpu.user + cpu.system) / 1e6;
     console.log(`ingest: ${st.spans} spans in ${secs.toFixed(1)} s = ${Math.round(st.spans / secs).toLocaleString('en-US')} spans/s (${(st.bytes / 1e6 / secs).toFixed(0)} MB/s; corrupt ${st.corrupt}, duplicates ${st.duplicates})`);
     console.log(`ingest CPU: ${cpuSecs.toFixed(1)} s (${(cpuSecs / secs).toFixed(2)} cores busy) = ${Math.round(st.spans / cpuSecs).toLocaleString('en-US')} spans per CPU-second · load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    // Other processes on the machine meanwhile: on a shared machine they set the wall time.
+    console.log(`machine: ${(machine / secs).toFixed(2)} of ${cpus().length} cores busy during the load, ${((machine - cpuSecs) / secs).toFixed(2)} of them other processes · CPU-s by thread: ${threads.slice(0, 6).map(([n, v]) => `${n} ${v.toFixed(1)}`).join(', ')}`);
     const [againMs, again] = await timed(() => ingest(store, { paths: [spool] }));
     console.log(`ingest again (nothing new): ${again.spans} spans in ${againMs.toFixed(0)} ms`);
     if (replicate > 1) {
@@ -129,15 +140,32 @@ async function main(): Promise<void> {
   const r = args.indexOf('--replicate');
   const replicate = r >= 0 ? Number(args[r + 1]) : 1;
   if (!Number.isInteger(replicate) || replicate < 1 || replicate > 100) throw new Error('--replicate needs a whole number from 1 to 100');
+  const c = args.indexOf('--ceilings');
+  const w = args.indexOf('--workers');
+  const workers = w >= 0 ? Number(args[w + 1]) : undefined;
   console.log(`sst store benchmark · ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}) · node ${process.version}`);
   // A yardstick for reading the numbers across machines (a 2023 laptop core does this in ~100 ms).
   const t = performance.now();
   let x = 0;
   for (let k = 0; k < 1e8; k++) x += k;
   console.log(`cpu yardstick: 1e8-step JS loop in ${(performance.now() - t).toFixed(0)} ms${x < 0 ? '' : ''} · load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  if (c >= 0) {
+    // What bounds ingest here, measured apart (JS side alone, chDB alone); default 200k spans.
+    const n = i >= 0 ? sizes[0] : 200_000;
+    const root = mkdtempSync(join(tmpdir(), 'sst-ceil-'));
+    try {
+      const syn = writeSynthetic({ dir: join(root, 'spool'), spans: n });
+      console.log(`${syn.spans} synthetic spans, ${(syn.bytes / 1e6).toFixed(0)} MB of OTLP-JSON`);
+      const only = args[c + 1] && !args[c + 1].startsWith('--') ? args[c + 1] : undefined;
+      await runCeilings(join(root, 'spool'), syn.spans, root, only);
+    } finally {
+      if (!keep) rmSync(root, { recursive: true, force: true });
+    }
+    return;
+  }
   for (const n of sizes) {
     if (!Number.isFinite(n) || n <= 0) throw new Error('--spans needs a positive number');
-    await runSize(n, keep, replicate);
+    await runSize(n, keep, replicate, workers);
   }
 }
 
