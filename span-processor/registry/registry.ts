@@ -9,8 +9,9 @@
 //   hash index (hash-index.ts, 12 bytes a slot). Equal hashes are taken as equal keys: a lookup of
 //   an absent key hits a stored one with probability ≈ keys-per-shard / 2^64 (≈ 3e-15 at 100k
 //   subjects), far below any other error source, and no lookup pays for a verification;
-// - values live in typed-array columns (value-store.ts): no raw or canonical text is kept at all,
-//   only the first 17 bytes of the fingerprint HMAC (the 22-char id) and the packed subject id;
+// - values live in typed-array columns (value-store.ts): no raw or canonical text is kept for
+//   them, only the first 17 bytes of the fingerprint HMAC (the 22-char id) and the packed subject
+//   id (the one text kept is a 256-entry memo of ids of values fingerprinted but never indexed);
 // - a hit object is built when a lookup finds something;
 // - an evicted value is marked dead at once (lookups skip it, its bytes are released) and its index
 //   entries are purged later, one shard per registration, before its slot is reused.
@@ -33,6 +34,8 @@ export interface RegistryOptions {
   now?: () => number;
 }
 
+/** Ids remembered for values fingerprinted without being registered. */
+const UNINDEXED_MEMO = 256;
 /** Hits kept per key when different values share it (the same `m` digest for many people). */
 export const MAX_HITS_PER_KEY = 8;
 /** Distinct raw spellings of one value whose variants are indexed (` Jane@X.com` and `jane@x.com`). */
@@ -71,7 +74,7 @@ const variantOf = (ref: number): VariantTransform => VARIANTS[(ref >>> 2) & 3];
 const digestCodeOfForm = (form: number): number => (form === FORM_PLAIN || form === FORM_LOWER ? 0 : form - 1);
 
 class FingerprintRegistry implements Registry {
-  private readonly values = new ValueStore();
+  private readonly values: ValueStore;
   /** (category, canonical) → value slot + 1. */
   private readonly ids = new HashIndex();
   /** Every key of every value → reference. */
@@ -91,6 +94,8 @@ class FingerprintRegistry implements Registry {
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly hmac: Fingerprinter;
+  /** category + canonical → id of values not in the index (bounded, FIFO). */
+  private readonly unindexed = new Map<string, string>();
   private readonly hash: HashPair = { h1: 0, h2: 0 };
   private readonly found: number[] = [];
   private readonly isDeadKey = (ref: number): boolean => this.values.state[slotOf(ref)] === SLOT_DEAD;
@@ -100,12 +105,30 @@ class FingerprintRegistry implements Registry {
     this.ttlMs = opts.ttlSeconds * 1000;
     this.now = opts.now ?? Date.now;
     this.hmac = createFingerprinter(opts.key);
+    this.values = new ValueStore(Math.ceil(opts.maxBytes / VALUE_BYTES));
   }
 
   fingerprint(category: Category, value: string, region?: string): { fp: string; canonical: string } | null {
     if (typeof value !== 'string') return null;
     const canonical = canonicalize(category, value, region ?? this.opts.defaultPhoneRegion);
-    return canonical === null ? null : { fp: this.hmac(canonical).toString('base64url').slice(0, FINGERPRINT_CHARS), canonical };
+    if (canonical === null) return null;
+    // A value met before (the DB row and the scrub see the request's values again) has its id in
+    // the id index: one probe instead of the two SHA-256 of the HMAC.
+    const cat = this.categoryNumbers.get(category);
+    if (cat !== undefined) {
+      const slot = this.findValue(cat, canonical);
+      if (slot !== NO_VALUE) return { fp: this.values.fpString(slot), canonical };
+    }
+    // Values fingerprinted but never registered repeat on every request (the client address, the
+    // user agent): a few hundred recent ids spare their HMAC.
+    const memoKey = category + '\u0000' + canonical;
+    let fp = this.unindexed.get(memoKey);
+    if (fp === undefined) {
+      fp = this.hmac(canonical).toString('base64url').slice(0, FINGERPRINT_CHARS);
+      if (this.unindexed.size >= UNINDEXED_MEMO) this.unindexed.delete(this.unindexed.keys().next().value!);
+      this.unindexed.set(memoKey, fp);
+    }
+    return { fp, canonical };
   }
 
   register(input: RegisterInput): { fp: string; canonical: string } | null {
@@ -189,6 +212,7 @@ class FingerprintRegistry implements Registry {
 
   clear(): void {
     this.values.clear();
+    this.unindexed.clear();
     this.ids.clear();
     this.keys.clear();
     this.bytes = 0;

@@ -6,6 +6,12 @@
 
 const MIN_CAPACITY = 64;
 const GROWTH = 1.25;
+/** Up to this many slots the columns grow by copying (≤ 1 MB, well under a millisecond); past it
+ *  they jump to the owner's reserve at once. Copying a full 64 MB registry's columns held the
+ *  event loop for ~9 ms (~40 ms under the soak's profiler; docs/reliability.md). */
+const COPY_GROWTH_SLOTS = 16384;
+/** Reserve at most 1 GB of columns, whatever the cap. */
+const MAX_RESERVE = 1 << 24;
 /** Bytes of a fingerprint id kept per value: 22 base64url chars = 132 bits, inside 17 bytes. */
 export const FP_BYTES = 17;
 const FP_CHARS = 22;
@@ -25,22 +31,28 @@ export const SLOT_LIVE = 1;
 export const SLOT_DEAD = 2;
 
 export class ValueStore {
+  // All columns are views of one ArrayBuffer, widest elements first so every view is aligned. A
+  // buffer past glibc's mmap threshold (at most 32 MB) is a fresh anonymous mapping that calloc
+  // does not clear: its pages cost no RSS until a slot on them is first written, so reserving for
+  // the byte cap costs address space, not memory.
+  /** LRU clock (ms). */
+  declare touched: Float64Array;
+  /** Hash of the first raw spelling indexed (see `spellings`). */
+  declare spelling: Uint32Array;
+  declare prev: Int32Array;
+  declare next: Int32Array;
   /** Category number (see the registry's category table). */
-  cat = new Uint16Array(MIN_CAPACITY);
-  /** Raw spellings indexed (≤ 4); the first one's hash is in `spelling`, the others in `moreSpellings`. */
-  spellings = new Uint8Array(MIN_CAPACITY);
-  spelling = new Uint32Array(MIN_CAPACITY);
-  moreSpellings = new Map<number, number[]>();
-  touched = new Float64Array(MIN_CAPACITY);
-  prev = new Int32Array(MIN_CAPACITY);
-  next = new Int32Array(MIN_CAPACITY);
+  declare cat: Uint16Array;
   /** Index entries that point at the value (for byte accounting and purge bookkeeping). */
-  keys = new Uint16Array(MIN_CAPACITY);
-  state = new Uint8Array(MIN_CAPACITY);
-  fp = new Uint8Array(MIN_CAPACITY * FP_BYTES);
+  declare keys: Uint16Array;
+  /** Raw spellings indexed (≤ 4); the first one's hash is in `spelling`, the others in `moreSpellings`. */
+  declare spellings: Uint8Array;
+  declare state: Uint8Array;
   /** Subject: none, packed into `subjectFp`, or in `otherSubjects`. */
-  subjectKind = new Uint8Array(MIN_CAPACITY);
-  subjectFp = new Uint8Array(MIN_CAPACITY * FP_BYTES);
+  declare subjectKind: Uint8Array;
+  declare fp: Uint8Array;
+  declare subjectFp: Uint8Array;
+  moreSpellings = new Map<number, number[]>();
   /** Subjects not in fingerprint form (only from direct API use). */
   otherSubjects = new Map<number, string>();
 
@@ -50,11 +62,21 @@ export class ValueStore {
   private top = 0;
   private free: number[] = [];
 
+  private readonly reserve: number;
+
+  /** `reserve`: slots for the most values the owner's byte cap allows; the columns are sized for
+   *  it once they pass COPY_GROWTH_SLOTS, so a store that fills up never copies large columns. */
+  constructor(reserve = 0) {
+    this.reserve = Math.min(Math.floor(reserve) || 0, MAX_RESERVE);
+    this.layout(MIN_CAPACITY);
+  }
+
   capacity(): number {
     return this.touched.length;
   }
 
-  /** Bytes of the allocated columns (capacity, for the benchmark's cross-check). */
+  /** Bytes of the allocated columns (capacity, for the benchmark's cross-check; past the jump to
+   *  the reserve, the pages of slots never written are address space only). */
   capacityBytes(): number {
     return this.capacity() * COLUMN_BYTES;
   }
@@ -154,7 +176,7 @@ export class ValueStore {
   }
 
   clear(): void {
-    Object.assign(this, new ValueStore());
+    Object.assign(this, new ValueStore(this.reserve));
   }
 
   private append(i: number): void {
@@ -177,18 +199,42 @@ export class ValueStore {
   }
 
   private grow(): void {
-    const cap = Math.ceil(this.capacity() * GROWTH);
-    this.cat = extend(this.cat, new Uint16Array(cap));
-    this.spellings = extend(this.spellings, new Uint8Array(cap));
-    this.spelling = extend(this.spelling, new Uint32Array(cap));
-    this.touched = extend(this.touched, new Float64Array(cap));
-    this.prev = extend(this.prev, new Int32Array(cap));
-    this.next = extend(this.next, new Int32Array(cap));
-    this.keys = extend(this.keys, new Uint16Array(cap));
-    this.state = extend(this.state, new Uint8Array(cap));
-    this.fp = extend(this.fp, new Uint8Array(cap * FP_BYTES));
-    this.subjectKind = extend(this.subjectKind, new Uint8Array(cap));
-    this.subjectFp = extend(this.subjectFp, new Uint8Array(cap * FP_BYTES));
+    const cap = this.capacity();
+    const next = Math.ceil(cap * GROWTH);
+    if (cap >= COPY_GROWTH_SLOTS && this.reserve > next) {
+      try {
+        this.layout(this.reserve, this.top);
+        return;
+      } catch {
+        // The address space was refused (a huge cap, a strict overcommit policy): grow by copies.
+      }
+    }
+    this.layout(next, this.top);
+  }
+
+  /** Fresh columns for `cap` slots, the first `keep` slots copied over. */
+  private layout(cap: number, keep = 0): void {
+    const buffer = new ArrayBuffer(cap * COLUMN_BYTES);
+    let at = 0;
+    const view = <T extends Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array>(
+      Kind: { new(b: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number }, old: T | undefined, perSlot = 1,
+    ): T => {
+      const column = new Kind(buffer, at, cap * perSlot);
+      at += cap * perSlot * Kind.BYTES_PER_ELEMENT;
+      if (old && keep > 0) column.set(old.subarray(0, keep * perSlot) as never);
+      return column;
+    };
+    this.touched = view(Float64Array, this.touched);
+    this.spelling = view(Uint32Array, this.spelling);
+    this.prev = view(Int32Array, this.prev);
+    this.next = view(Int32Array, this.next);
+    this.cat = view(Uint16Array, this.cat);
+    this.keys = view(Uint16Array, this.keys);
+    this.spellings = view(Uint8Array, this.spellings);
+    this.state = view(Uint8Array, this.state);
+    this.subjectKind = view(Uint8Array, this.subjectKind);
+    this.fp = view(Uint8Array, this.fp, FP_BYTES);
+    this.subjectFp = view(Uint8Array, this.subjectFp, FP_BYTES);
   }
 }
 
@@ -211,9 +257,4 @@ function packedString(column: Uint8Array, i: number): string {
   fpCodes[c++] = B64URL_CODES[n >>> 18];
   fpCodes[c] = B64URL_CODES[(n >>> 12) & 63];
   return String.fromCharCode.apply(null, fpCodes);
-}
-
-function extend<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array>(from: T, to: T): T {
-  (to as Uint8Array).set(from as Uint8Array);
-  return to;
 }
