@@ -93,6 +93,7 @@ export function start(o: StartOptions = {}): SstHandle | undefined {
         flush: () => built.processor.forceFlush(),
         flushSync: () => { built.processor.drain(); built.spool?.flushSync(); },
         pendingWork: () => built.processor.takeEndedSinceFlush() > 0,
+        networkExport: built.networkExport,
       }, flushTimeoutMs(env));
     }
     state.handle = handle;

@@ -11,6 +11,9 @@ export interface Flushable {
   flushSync(): void;
   /** Spans ended since the last flush began (beforeExit flushes only when there is something new). */
   pendingWork(): boolean;
+  /** Whether an exporter sends over the network (default true). With the spool alone, flushSync()
+   *  writes everything at exit and there is nothing to warn about. */
+  networkExport?: boolean;
 }
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -58,7 +61,7 @@ export function installLifecycle(target: Flushable, timeoutMs: number): () => vo
   const onExit = () => {
     // The app ended (process.exit, its own signal handler) while an export was still waiting on the
     // collector: say so once, since those spans are gone (there is no synchronous HTTP).
-    if (flushing && !exportFailing()) diag('exiting before the pending spans were exported (collector slow or unreachable)');
+    if (flushing && target.networkExport !== false && !exportFailing()) diag('exiting before the pending spans were exported (collector slow or unreachable)');
     try { target.flushSync(); } catch (e) { diag(`final flush failed: ${errorText(e)}`); }
   };
   const handlers = new Map<string, () => void>();

@@ -43,6 +43,9 @@ export interface Built {
   processor: SstSpanProcessor;
   engine: Engine;
   spool?: SpoolSpanProcessor;
+  /** Spans also leave over the network (OTLP or processors the caller passed), which nothing can
+   *  finish synchronously at exit; false when the spool (written synchronously) is the only sink. */
+  networkExport: boolean;
   exportDescription: string;
   instrumentations: Instrumentation[];
 }
@@ -93,7 +96,7 @@ export function batchOptions(env: NodeJS.ProcessEnv): { maxExportBatchSize?: num
 }
 
 /** Export processors chosen from the standard variables; the spool when no OTLP endpoint is set. */
-function exportProcessors(env: NodeJS.ProcessEnv, serviceName: string): { processors: SpanProcessor[]; spool?: SpoolSpanProcessor; description: string } {
+function exportProcessors(env: NodeJS.ProcessEnv, serviceName: string): { processors: SpanProcessor[]; spool?: SpoolSpanProcessor; network: boolean; description: string } {
   const list = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const processors: SpanProcessor[] = [];
   const parts: string[] = [];
@@ -113,7 +116,7 @@ function exportProcessors(env: NodeJS.ProcessEnv, serviceName: string): { proces
     processors.push(spool);
     parts.push(`spool ${spool.currentFile()}`);
   }
-  return { processors, spool, description: parts.join(' + ') || 'nothing (OTEL_TRACES_EXPORTER=none)' };
+  return { processors, spool, network: otlpConfigured(env), description: parts.join(' + ') || 'nothing (OTEL_TRACES_EXPORTER=none)' };
 }
 
 function withoutUserinfo(url: string): string {
@@ -150,7 +153,7 @@ export function buildSdk(o: BuildOptions): Built {
   for (const err of catalog.errors) diag(`config: ${err}`);
   const engine = new Engine({ cfg, detector: createDetector(cfg), registry, catalog });
   const exp = o.exportProcessors
-    ? { processors: o.exportProcessors, spool: undefined, description: 'custom' }
+    ? { processors: o.exportProcessors, spool: undefined, network: true, description: 'custom' }
     : exportProcessors(env, serviceName);
   const processor = new SstSpanProcessor(engine, [...exp.processors, ...(o.spanProcessors ?? [])], { maxEventsPerSpan: cfg.maxEventsPerSpan });
   const ownTargets = exportTargets(env);
@@ -202,7 +205,7 @@ export function buildSdk(o: BuildOptions): Built {
       fingerprintsFor: (traceId) => processor.fingerprintsFor(traceId),
     }),
   });
-  return { sdk, processor, engine, spool: exp.spool, exportDescription: exp.description, instrumentations };
+  return { sdk, processor, engine, spool: exp.spool, networkExport: exp.network || (o.spanProcessors?.length ?? 0) > 0, exportDescription: exp.description, instrumentations };
 }
 
 /** OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS, with the short names of
