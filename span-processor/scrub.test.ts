@@ -26,6 +26,8 @@ test('sqlHasLiterals: only statements that can hold a value are scanned', () => 
     'SELECT * FROM t WHERE name = @name',
     'SELECT * FROM t # comment',
     'SELECT * FROM personnes WHERE nom = ?é',
+    'SELECT * FROM users WHERE name = $$Jane$$',
+    'SELECT * FROM users WHERE name = $n$Jane$n$',
   ]) assert.equal(sqlHasLiterals(sql), true, sql);
 });
 

@@ -121,8 +121,8 @@ export function createScrubber(registry: Registry, opts: MatchOptions, keepClien
 }
 
 /**
- * Whether a statement can hold a value at all: string literals, comments, or numbers that are not
- * part of an identifier or a placeholder (`$1`, `:p2`). A parameterized statement
+ * Whether a statement can hold a value at all: string literals (quoted or dollar-quoted), comments,
+ * or numbers that are not part of an identifier or a placeholder (`$1`, `:p2`). A parameterized statement
  * (`INSERT … VALUES (?, ?)`) holds only keywords and identifiers; its values travel as parameters,
  * which the DB flow reads. Scanning it on every query cost ~10 µs a span.
  */
@@ -133,6 +133,11 @@ export function sqlHasLiterals(sql: string): boolean {
     // ' " ` # @ and the comment starters -- and /*
     if (c === 39 || c === 34 || c === 96 || c === 35 || c === 64 || c > 126) return true;
     if ((c === 45 && sql.charCodeAt(i + 1) === 45) || (c === 47 && sql.charCodeAt(i + 1) === 42)) return true;
+    // PostgreSQL dollar quoting ($$Jane$$, $tag$…$tag$); `$1` is a placeholder.
+    if (c === 36) {
+      const d = sql.charCodeAt(i + 1);
+      if (!(d >= 48 && d <= 57)) return true;
+    }
     if (c >= 48 && c <= 57) {
       const inName = (prev >= 65 && prev <= 90) || (prev >= 97 && prev <= 122) || prev === 95
         || prev === 36 || prev === 58 || prev === 63;
