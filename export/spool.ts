@@ -22,9 +22,20 @@ import { diagOnce, errorText } from '../instrumentation/diag';
 const SLICE_MS = 5;
 const NEWLINE = Buffer.from('\n');
 
+/** Path of a process's spool files without the `.jsonl` (and rotation) suffix. */
+export function spoolBase(dir: string, serviceName: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const svc = serviceName.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 64) || 'service';
+  const host = hostname().replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 64);
+  return join(dir, `${svc}-${host}-${process.pid}-${stamp}`);
+}
+
 export interface SpoolOptions {
   dir: string;
   serviceName: string;
+  /** The file path without suffix, when it was chosen elsewhere (the analysis thread's spool is
+   *  named by the app's thread, which prints it); default spoolBase(dir, serviceName). */
+  base?: string;
   /** Rotate to a new file past this size. */
   maxFileBytes?: number;
   /** Stop writing (and count drops) past this many bytes written by this process. */
@@ -81,12 +92,9 @@ export class SpoolSpanProcessor implements SpanProcessor {
   constructor(opts: SpoolOptions) {
     this.opts = {
       maxFileBytes: 32 * 1024 * 1024, maxTotalBytes: 512 * 1024 * 1024, maxQueue: 20000,
-      flushIntervalMs: 1000, maxBatch: 128, lineSpans: 32, ...opts,
+      flushIntervalMs: 1000, maxBatch: 128, lineSpans: 32, ...opts, base: opts.base ?? '',
     };
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    const svc = opts.serviceName.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 64) || 'service';
-    const host = hostname().replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 64);
-    this.base = join(opts.dir, `${svc}-${host}-${process.pid}-${stamp}`);
+    this.base = opts.base ?? spoolBase(opts.dir, opts.serviceName);
   }
 
   /** Path of the file currently written (for tests and the startup line). */

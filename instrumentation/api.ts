@@ -7,7 +7,7 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { ConfigError, configFromEnv, parseConfig, loadConfigFile, type SstConfig } from '../span-processor/config';
 import type { Engine } from '../span-processor/engine';
-import type { SstSpanProcessor } from '../span-processor/processor';
+import type { SstProcessor } from '../span-processor/processor';
 import { installLifecycle, flushTimeoutMs } from './lifecycle';
 import { diag, errorText } from './diag';
 
@@ -31,8 +31,10 @@ export interface StartOptions {
 
 export interface SstHandle {
   readonly config: SstConfig;
+  /** The app thread's engine (catalog, detector). With the analysis thread (the default) the
+   *  registry that matching uses lives there: read its size with `processor.stats()`. */
   readonly engine: Engine;
-  readonly processor: SstSpanProcessor;
+  readonly processor: SstProcessor;
   /** Where spans go, in words (for the startup line). */
   readonly exportDescription: string;
   forceFlush(): Promise<void>;
@@ -91,7 +93,7 @@ export function start(o: StartOptions = {}): SstHandle | undefined {
     if (o.handleExit !== false) {
       removeLifecycle = installLifecycle({
         flush: () => built.processor.forceFlush(),
-        flushSync: () => { built.processor.drain(); built.spool?.flushSync(); },
+        flushSync: () => built.flushSync(),
         pendingWork: () => built.processor.takeEndedSinceFlush() > 0,
         networkExport: built.networkExport,
       }, flushTimeoutMs(env));

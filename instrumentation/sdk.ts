@@ -7,22 +7,22 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { envDetector, hostDetector, osDetector, processDetector, serviceInstanceIdDetector, type ResourceDetector } from '@opentelemetry/resources';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { SstConfig } from '../span-processor/config';
 import { Engine } from '../span-processor/engine';
-import { SstSpanProcessor } from '../span-processor/processor';
-import { createDetector } from '../span-processor/detect';
-import { createRegistry } from '../span-processor/registry/registry';
-import { createCatalog } from '../span-processor/catalog/catalog';
+import { carriedIds, SstSpanProcessor, type SstProcessor } from '../span-processor/processor';
+import { buildEngine } from '../span-processor/build';
+import { ThreadedSpanProcessor } from '../span-processor/thread/host';
 import { loadKey } from '../span-processor/fingerprint/key';
 import { captureHttpResponse, captureIncoming, captureOutgoing, captureUndici, captureUndiciResponse, type ResponseCaptureOptions } from './capture';
 import { FirstPartyPropagator } from './propagation';
 import type { TextMapPropagator } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { SpoolSpanProcessor } from '../export/spool';
-import { ReportingExporter } from '../export/otlp-report';
+import type { SpoolSpanProcessor } from '../export/spool';
+import { buildExport, planExport } from '../export/processors';
+import { flushTimeoutMs } from './lifecycle';
 import { diag, errorText } from './diag';
 import { dbInstrumentations } from './db';
 
@@ -40,9 +40,10 @@ export interface BuildOptions {
 
 export interface Built {
   sdk: NodeSDK;
-  processor: SstSpanProcessor;
+  processor: SstProcessor;
   engine: Engine;
-  spool?: SpoolSpanProcessor;
+  /** Last resort at exit: analyse what is queued and write the spool, synchronously. */
+  flushSync(): void;
   /** Spans also leave over the network (OTLP or processors the caller passed), which nothing can
    *  finish synchronously at exit; false when the spool (written synchronously) is the only sink. */
   networkExport: boolean;
@@ -69,60 +70,6 @@ function resourceDetectors(env: NodeJS.ProcessEnv): ResourceDetector[] {
   return out;
 }
 
-function otlpConfigured(env: NodeJS.ProcessEnv): boolean {
-  const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  if (exporters.includes('otlp')) return true;
-  return !!(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
-}
-
-function otlpExporter(env: NodeJS.ProcessEnv): { exporter: SpanExporter; protocol: string } {
-  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
-  if (protocol === 'http/json') {
-    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
-    return { exporter: new OTLPTraceExporter(), protocol };
-  }
-  if (protocol !== 'http/protobuf') diag(`OTLP protocol "${protocol}" is not supported by this distribution; using http/protobuf`);
-  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-  return { exporter: new OTLPTraceExporter(), protocol: 'http/protobuf' };
-}
-
-/** Spans per OTLP export unless OTEL_BSP_MAX_EXPORT_BATCH_SIZE says otherwise. The batch is
- *  serialized synchronously on the app's thread: 512 annotated spans (the SDK default) take ~10 ms
- *  to encode, 4x a plain batch, and every request arriving meanwhile waits (bench/README.md). */
-export const EXPORT_BATCH_SPANS = 128;
-
-export function batchOptions(env: NodeJS.ProcessEnv): { maxExportBatchSize?: number } {
-  return env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE ? {} : { maxExportBatchSize: EXPORT_BATCH_SPANS };
-}
-
-/** Export processors chosen from the standard variables; the spool when no OTLP endpoint is set. */
-function exportProcessors(env: NodeJS.ProcessEnv, serviceName: string): { processors: SpanProcessor[]; spool?: SpoolSpanProcessor; network: boolean; description: string } {
-  const list = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const processors: SpanProcessor[] = [];
-  const parts: string[] = [];
-  let spool: SpoolSpanProcessor | undefined;
-  if (list.includes('console')) { processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter())); parts.push('console'); }
-  if (otlpConfigured(env)) {
-    const { exporter, protocol } = otlpExporter(env);
-    const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318';
-    // Failures (collector down, 5xx, 429, timeouts) get one `sst:` line each; the stock exporter is silent.
-    processors.push(new BatchSpanProcessor(new ReportingExporter(exporter, withoutUserinfo(endpoint)), batchOptions(env)));
-    parts.push(`OTLP ${protocol} to ${endpoint}`);
-  }
-  const spoolWanted = env.SST_SPOOL === 'true' || (!otlpConfigured(env) && !list.includes('none') && !list.includes('console'));
-  if (spoolWanted) {
-    const dir = env.SST_SPOOL_DIR || join(process.cwd(), '.sst', 'spool');
-    spool = new SpoolSpanProcessor({ dir, serviceName });
-    processors.push(spool);
-    parts.push(`spool ${spool.currentFile()}`);
-  }
-  return { processors, spool, network: otlpConfigured(env), description: parts.join(' + ') || 'nothing (OTEL_TRACES_EXPORTER=none)' };
-}
-
-function withoutUserinfo(url: string): string {
-  try { const u = new URL(url); u.username = ''; u.password = ''; return u.toString().replace(/\/$/, ''); } catch { return '(invalid endpoint URL)'; }
-}
-
 function serviceNameFrom(env: NodeJS.ProcessEnv, fallback?: string): string {
   if (env.OTEL_SERVICE_NAME) return env.OTEL_SERVICE_NAME;
   const m = /(?:^|,)\s*service\.name=([^,]+)/.exec(env.OTEL_RESOURCE_ATTRIBUTES ?? '');
@@ -140,22 +87,38 @@ function exportTargets(env: NodeJS.ProcessEnv): Set<string> {
   return s;
 }
 
+/** SST_ANALYSIS_THREAD (default on): run detection, matching and export on a worker thread. */
+export function analysisThreadWanted(env: NodeJS.ProcessEnv): boolean {
+  const v = (env.SST_ANALYSIS_THREAD ?? '').trim().toLowerCase();
+  return !['false', '0', 'no', 'off'].includes(v);
+}
+
 export function buildSdk(o: BuildOptions): Built {
   const { cfg, env } = o;
   const serviceName = serviceNameFrom(env, o.serviceName);
   const key = loadKey(env);
   if (key.warning) diag(key.warning);
-  const registry = createRegistry({
-    key: key.key, defaultPhoneRegion: cfg.defaultPhoneRegion,
-    ttlSeconds: cfg.registry.ttlSeconds, maxBytes: cfg.registry.maxBytes,
-  });
-  const catalog = createCatalog({ firstPartyHosts: cfg.firstPartyHosts, ignoredHosts: cfg.ignoredHosts, destinations: cfg.destinations });
-  for (const err of catalog.errors) diag(`config: ${err}`);
-  const engine = new Engine({ cfg, detector: createDetector(cfg), registry, catalog });
-  const exp = o.exportProcessors
-    ? { processors: o.exportProcessors, spool: undefined, network: true, description: 'custom' }
-    : exportProcessors(env, serviceName);
-  const processor = new SstSpanProcessor(engine, [...exp.processors, ...(o.spanProcessors ?? [])], { maxEventsPerSpan: cfg.maxEventsPerSpan });
+  // The app's thread always has an engine: the capture hooks ask its catalog which responses to copy.
+  const engine = buildEngine(cfg, key.key, diag);
+  const plan = o.exportProcessors ? undefined : planExport(env, serviceName);
+  let spool: SpoolSpanProcessor | undefined;
+  const inThread = (): SstSpanProcessor => {
+    const exp = plan ? buildExport(plan, env, serviceName) : { processors: o.exportProcessors ?? [], spool: undefined };
+    spool = exp.spool;
+    return new SstSpanProcessor(engine, [...exp.processors, ...(o.spanProcessors ?? [])], { maxEventsPerSpan: cfg.maxEventsPerSpan });
+  };
+  // Processors passed in by the caller (tests, embedding apps) live on this thread, so analysis does too.
+  const threaded = plan !== undefined && !(o.spanProcessors?.length) && analysisThreadWanted(env);
+  const processor: SstProcessor = threaded
+    ? new ThreadedSpanProcessor({
+      init: { cfg, key: key.key, plan, env: { ...env }, serviceName, maxEventsPerSpan: cfg.maxEventsPerSpan },
+      fallback: inThread,
+      identify: (capture) => carriedIds(engine.identify(capture)),
+      exitWaitMs: flushTimeoutMs(env),
+    })
+    : inThread();
+  const networkExport = (plan ? plan.network : true) || (o.spanProcessors?.length ?? 0) > 0;
+  const exportDescription = (plan ? plan.description : 'custom') + (threaded ? ' (analysis thread)' : '');
   const ownTargets = exportTargets(env);
   const limit = cfg.captureLimit;
   const onComplete = (owner: object, capture: import('../span-processor/types').Capture) => {
@@ -201,11 +164,14 @@ export function buildSdk(o: BuildOptions): Built {
     resourceDetectors: resourceDetectors(env),
     spanProcessors: [processor],
     textMapPropagator: propagatorFromEnv(env, {
-      isFirstParty: (host) => catalog.isFirstParty(host) || (isIP(host) !== 0 && isLoopback(host)),
+      isFirstParty: (host) => engine.catalog.isFirstParty(host) || (isIP(host) !== 0 && isLoopback(host)),
       fingerprintsFor: (traceId) => processor.fingerprintsFor(traceId),
     }),
   });
-  return { sdk, processor, engine, spool: exp.spool, networkExport: exp.network || (o.spanProcessors?.length ?? 0) > 0, exportDescription: exp.description, instrumentations };
+  return {
+    sdk, processor, engine, networkExport, exportDescription, instrumentations,
+    flushSync: () => { processor.drain(); spool?.flushSync(); },
+  };
 }
 
 /** OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS, with the short names of

@@ -78,6 +78,15 @@ export class Engine {
     return { tags, truncated: det.truncated, errors: det.errors };
   }
 
+  /** The ids collect() would give the request's values, without indexing anything: the app's
+   *  thread answers first-party baggage with it while the analysis thread indexes (thread/host.ts). */
+  identify(capture: IngressCapture): CollectResult {
+    const det = this.detector.detectIngress(capture);
+    let tags = this.tag(det.values, false);
+    if (tags.every((t) => CONTEXT_CATEGORIES.has(t.category))) tags = [];
+    return { tags, truncated: det.truncated, errors: det.errors };
+  }
+
   /** Tag already-decoded leaves (DB rows, message payloads) the same way. */
   collectLeaves(leaves: readonly Leaf[]): CollectResult {
     return { tags: this.tag(this.detector.detectLeaves(leaves)), truncated: false, errors: [] };
@@ -89,7 +98,7 @@ export class Engine {
   }
 
   /** All values of one request belong to one subject: the one named by its strongest identifier. */
-  private tag(values: readonly TaggedValue[]): Tag[] {
+  private tag(values: readonly TaggedValue[], index = true): Tag[] {
     if (values.length === 0) return [];
     let subject: string | undefined;
     for (const cat of SUBJECT_ORDER) {
@@ -97,7 +106,9 @@ export class Engine {
       if (!v) continue;
       // Registering it (instead of only fingerprinting) is the same work the loop below would do;
       // the second register of the same value is a cheap refresh that sets the subject.
-      const f = this.registry.register({ category: v.category, value: v.value, region: v.region });
+      const f = index
+        ? this.registry.register({ category: v.category, value: v.value, region: v.region })
+        : this.registry.fingerprint(v.category, v.value, v.region);
       if (f) { subject = f.fp; break; }
     }
     if (subject === undefined) {
@@ -110,8 +121,8 @@ export class Engine {
     const tags: Tag[] = [];
     for (const v of values) {
       // A user agent is reported at collect, but only indexed for matching when its shares are wanted.
-      const r = v.category === 'user_agent' && !this.cfg.shareUserAgent
-        ? this.registry.fingerprint(v.category, v.value)
+      const r = !index || (v.category === 'user_agent' && !this.cfg.shareUserAgent)
+        ? this.registry.fingerprint(v.category, v.value, v.region)
         : this.registry.register({ category: v.category, value: v.value, subject, region: v.region });
       if (r) tags.push({ fp: r.fp, category: v.category, field: v.field, subject });
     }

@@ -24,7 +24,32 @@ export interface SstSpanProcessorOptions {
   maxEventsPerSpan: number;
 }
 
-export class SstSpanProcessor implements SpanProcessor {
+/** What the rest of the distribution needs from the SST processor, on this thread or another
+ *  (span-processor/thread/host.ts). */
+export interface SstProcessor extends SpanProcessor {
+  /** Called by the ingress capture when a request body is complete (or aborted). */
+  ingressComplete(owner: object, capture: IngressCapture): void;
+  /** Fingerprint ids a trace's request carries (first-party baggage, at inject time). */
+  fingerprintsFor(traceId: string): { fps: readonly string[]; subjects: readonly string[] } | undefined;
+  /** Spans ended since the last call (lets beforeExit flush only when something is new). */
+  takeEndedSinceFlush(): number;
+  /** Process everything queued now, synchronously (exit, tests). */
+  drain(): void;
+  /** Work items not yet processed on this thread. */
+  pending(): number;
+  /** Spans that passed through unannotated because the queue was full. */
+  readonly dropped: number;
+  /** The fingerprint registry's size and the queue, wherever the analysis runs (benchmarks, ops). */
+  stats(): Promise<ProcessorStats>;
+}
+
+export interface ProcessorStats {
+  registry: { values: number; keys: number; bytes: number };
+  pending: number;
+  dropped: number;
+}
+
+export class SstSpanProcessor implements SstProcessor {
   private queue: Work[] = [];
   private scheduled = false;
   private readonly collected = new WeakMap<object, CollectResult>();
@@ -93,6 +118,10 @@ export class SstSpanProcessor implements SpanProcessor {
 
   pending(): number { return this.queue.length; }
 
+  async stats(): Promise<ProcessorStats> {
+    return { registry: this.engine.registry.stats(), pending: this.queue.length, dropped: this.dropped };
+  }
+
   /** The background drain: at most DRAIN_SLICE_MS of work per turn of the event loop, then the
    *  rest on the next turn, so a burst of queued requests never holds the app's loop for long
    *  (order is kept: what is left goes back in front of what arrived meanwhile). */
@@ -149,10 +178,7 @@ export class SstSpanProcessor implements SpanProcessor {
     const traceId = (owner as Partial<ReadableSpan>).spanContext?.().traceId;
     if (traceId && res.tags.length) {
       if (this.byTrace.size >= MAX_TRACE_MEMO) this.byTrace.delete(this.byTrace.keys().next().value!);
-      this.byTrace.set(traceId, {
-        fps: [...new Set(res.tags.map((t) => t.fp))],
-        subjects: [...new Set(res.tags.map((t) => t.subject).filter((s): s is string => !!s))],
-      });
+      this.byTrace.set(traceId, carriedIds(res));
     }
     return res;
   }
@@ -221,6 +247,14 @@ export class SstSpanProcessor implements SpanProcessor {
     });
     return out;
   }
+}
+
+/** The ids a request carries in first-party baggage: its distinct fingerprints and subjects. */
+export function carriedIds(res: CollectResult): { fps: string[]; subjects: string[] } {
+  return {
+    fps: [...new Set(res.tags.map((t) => t.fp))],
+    subjects: [...new Set(res.tags.map((t) => t.subject).filter((s): s is string => !!s))],
+  };
 }
 
 /** A ReadableSpan with other attributes and events; everything else read through from the original. */

@@ -114,6 +114,23 @@ function memory(pid) {
   }
 }
 
+/** CPU seconds (user + system) a process has used, all threads, and its main thread alone (the
+ *  app's event loop; the analysis thread, GC and libuv threads are the rest). */
+function cpuSeconds(pid) {
+  const read = (path) => {
+    const f = readFileSync(path, 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  };
+  try {
+    return { all: read(`/proc/${pid}/stat`), main: read(`/proc/${pid}/task/${pid}/stat`) };
+  } catch {
+    return { all: NaN, main: NaN };
+  }
+}
+/** USER_HZ: 100 on every Linux configuration Node supports. */
+const CLOCK_TICKS = 100;
+
 async function sinkStats(port, reset) {
   const r = await fetch(`http://127.0.0.1:${port}/stats${reset ? '/reset' : ''}`, { method: reset ? 'POST' : 'GET' });
   return r.json();
@@ -137,7 +154,9 @@ async function measure(key, services, { rate = 0, seconds = SECONDS, extraArgs =
   try {
     if (WARMUP > 0) await runLoad(url, WARMUP, rate);
     await sinkStats(sinkPort, true);
+    const cpu0 = cpuSeconds(app.child.pid);
     const load = await runLoad(url, seconds, rate);
+    const cpu1 = cpuSeconds(app.child.pid);
     const mem = memory(app.child.pid);
     const sink = await sinkStats(sinkPort, false);
     if (load.non2xx || load.errors) throw new Error(`${cfg.name}: ${load.non2xx} non-2xx, ${load.errors} errors\n${app.stderr()}`);
@@ -145,6 +164,8 @@ async function measure(key, services, { rate = 0, seconds = SECONDS, extraArgs =
       config: key, name: cfg.name, ...load, rssMB: round(mem.rss, 1), peakRssMB: round(mem.hwm, 1),
       exportedKB: round(sink.bytes / 1024, 0), exportedBytesPerRequest: round(sink.bytes / load.requests, 0),
       sstAttributes: sink.sstAttributes, dbSpans: sink.dbSpans,
+      cpuUsPerRequest: round(((cpu1.all - cpu0.all) * 1e6) / load.requests, 0),
+      mainCpuUsPerRequest: round(((cpu1.main - cpu0.main) * 1e6) / load.requests, 0),
     };
   } finally {
     await stop(app.child);
@@ -157,7 +178,7 @@ function median(xs) {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
-const FIELDS = ['rps', 'p50', 'p90', 'p99', 'max', 'rssMB', 'exportedKB', 'exportedBytesPerRequest', 'dbSpans'];
+const FIELDS = ['rps', 'p50', 'p90', 'p99', 'max', 'rssMB', 'exportedKB', 'exportedBytesPerRequest', 'dbSpans', 'cpuUsPerRequest', 'mainCpuUsPerRequest'];
 function mediansOf(runs) {
   const out = {};
   for (const k of ONLY) {
@@ -177,7 +198,7 @@ async function rounds(services, phase, opts) {
       const res = await measure(key, services, opts);
       res.round = r + 1;
       runs.push(res);
-      console.log(`${phase.padEnd(10)} round ${r + 1} ${CONFIGS[key].label.padEnd(58)} ${res.rps.toFixed(0).padStart(5)} req/s  p50 ${res.p50}  p90 ${res.p90}  p99 ${res.p99}  max ${res.max} ms  RSS ${res.rssMB} MB  exported ${res.exportedKB} KB  sst.* ${res.sstAttributes}  db spans ${res.dbSpans}`);
+      console.log(`${phase.padEnd(10)} round ${r + 1} ${CONFIGS[key].label.padEnd(58)} ${res.rps.toFixed(0).padStart(5)} req/s  p50 ${res.p50}  p90 ${res.p90}  p99 ${res.p99}  max ${res.max} ms  RSS ${res.rssMB} MB  exported ${res.exportedKB} KB  sst.* ${res.sstAttributes}  db spans ${res.dbSpans}  CPU ${res.cpuUsPerRequest} µs/req (main thread ${res.mainCpuUsPerRequest})`);
     }
   }
   return runs;
@@ -221,11 +242,11 @@ function report(sat, rate, ratioRows, meta) {
       `**Saturation** (throughput): closed loop, ${meta.connections} connections, ${meta.warmup} s warm-up then ${meta.seconds} s.`,
       'Its latencies are the queue of a saturated closed loop (≈ connections / throughput), not service latency.',
       '',
-      '| configuration | req/s | p50 ms | p99 ms | RSS MB | exported KB | bytes/req | DB spans |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      '| configuration | req/s | p50 ms | p99 ms | RSS MB | exported KB | bytes/req | DB spans | CPU µs/req, process | CPU µs/req, main thread |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...ONLY.map((k) => {
         const m = sat.medians[k];
-        return `| ${CONFIGS[k].label} | ${fmt(m.rps)} | ${fmt(m.p50)} | ${fmt(m.p99)} | ${fmt(m.rssMB)} | ${fmt(m.exportedKB)} | ${fmt(m.exportedBytesPerRequest)} | ${fmt(m.dbSpans)} |`;
+        return `| ${CONFIGS[k].label} | ${fmt(m.rps)} | ${fmt(m.p50)} | ${fmt(m.p99)} | ${fmt(m.rssMB)} | ${fmt(m.exportedKB)} | ${fmt(m.exportedBytesPerRequest)} | ${fmt(m.dbSpans)} | ${fmt(m.cpuUsPerRequest)} | ${fmt(m.mainCpuUsPerRequest)} |`;
       }),
       '',
     );
@@ -236,12 +257,12 @@ function report(sat, rate, ratioRows, meta) {
       `${meta.warmup} s warm-up at that rate then ${meta.rateSeconds} s; latency from each request's due time, in ms;`,
       'achieved = requests / (first due time → last response), "fell behind" below 95 % of the rate.',
       '',
-      '| configuration | achieved req/s | p50 | p90 | p99 | max | RSS MB | exported KB | bytes/req | DB spans |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| configuration | achieved req/s | p50 | p90 | p99 | max | RSS MB | exported KB | bytes/req | DB spans | CPU µs/req, process | CPU µs/req, main thread |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...ONLY.map((k) => {
         const m = rate.medians[k];
         const behind = m.rps < 0.95 * meta.rate ? ' (fell behind)' : '';
-        return `| ${CONFIGS[k].label} | ${fmt(m.rps)}${behind} | ${fmt(m.p50, 1)} | ${fmt(m.p90, 1)} | ${fmt(m.p99, 1)} | ${fmt(m.max, 1)} | ${fmt(m.rssMB)} | ${fmt(m.exportedKB)} | ${fmt(m.exportedBytesPerRequest)} | ${fmt(m.dbSpans)} |`;
+        return `| ${CONFIGS[k].label} | ${fmt(m.rps)}${behind} | ${fmt(m.p50, 1)} | ${fmt(m.p90, 1)} | ${fmt(m.p99, 1)} | ${fmt(m.max, 1)} | ${fmt(m.rssMB)} | ${fmt(m.exportedKB)} | ${fmt(m.exportedBytesPerRequest)} | ${fmt(m.dbSpans)} | ${fmt(m.cpuUsPerRequest)} | ${fmt(m.mainCpuUsPerRequest)} |`;
       }),
       '',
     );

@@ -36,35 +36,31 @@ whole.enable();
 window.enable();
 const ms = (ns) => Math.round(ns / 1e4) / 100;
 
-function registryStats() {
+/** Registry size and queue, from the analysis thread when it runs there (the default). */
+async function registryStats() {
   const s = globalThis[Symbol.for('@sst/otel-auto')];
   const h = s && s.handle;
   if (!h) return null;
-  const st = h.engine.registry.stats();
-  return { ...st, maxBytes: h.config.registry.maxBytes, queue: h.processor.pending(), dropped: h.processor.dropped };
+  const st = await h.processor.stats();
+  return { ...st.registry, maxBytes: h.config.registry.maxBytes, queue: st.pending, dropped: st.dropped };
 }
 
 const server = app.listen(0, '127.0.0.1', () => {
   process.send({ type: 'ready', port: server.address().port });
-  const timer = setInterval(() => {
+  const timer = setInterval(async () => {
     const mem = process.memoryUsage();
-    process.send({
-      type: 'sample', t: Date.now(), handled, rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external,
-      eld: { p99: ms(window.percentile(99)), max: ms(window.max), mean: ms(window.mean) },
-      registry: registryStats(),
-    });
+    const eld = { p99: ms(window.percentile(99)), max: ms(window.max), mean: ms(window.mean) };
     window.reset();
+    const registry = await registryStats();
+    process.send({ type: 'sample', t: Date.now(), handled, rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, eld, registry });
   }, 1000);
   timer.unref();
 });
 
-process.on('message', (m) => {
+process.on('message', async (m) => {
   if (m && m.type === 'stop') {
-    process.send({
-      type: 'final', handled,
-      eld: { p50: ms(whole.percentile(50)), p99: ms(whole.percentile(99)), p999: ms(whole.percentile(99.9)), max: ms(whole.max) },
-      registry: registryStats(),
-    });
+    const eld = { p50: ms(whole.percentile(50)), p99: ms(whole.percentile(99)), p999: ms(whole.percentile(99.9)), max: ms(whole.max) };
+    process.send({ type: 'final', handled, eld, registry: await registryStats() });
     server.close();
     process.disconnect();
   }

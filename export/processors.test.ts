@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { batchOptions, EXPORT_BATCH_SPANS } from './sdk';
+import { batchOptions, EXPORT_BATCH_SPANS } from '../export/processors';
 
 test('OTLP batches are smaller than the SDK default unless the standard variable sets them', () => {
   // Annotated spans take ~4x a plain span to encode, synchronously: 128 keeps one export's pause short.

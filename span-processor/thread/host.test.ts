@@ -1,0 +1,198 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { defaultConfig } from '../config';
+import { carriedIds, type SstProcessor } from '../processor';
+import { buildEngine } from '../build';
+import type { EgressCapture, IngressCapture } from '../types';
+import type { ExportPlan } from '../../export/processors';
+import { setCapture } from '../../instrumentation/capture/tracker';
+import { setDiagSink } from '../../instrumentation/diag';
+import { ThreadedSpanProcessor } from './host';
+
+const EMAIL = 'Jane.Doe@example.com';
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const body = (text: string) => ({ chunks: [Buffer.from(text)], bytes: Buffer.byteLength(text), truncated: false, complete: true });
+
+const KEY = Buffer.from('thread-test-key-0123456789');
+
+function threaded(dir: string, over: Partial<ConstructorParameters<typeof ThreadedSpanProcessor>[0]> = {}) {
+  const plan: ExportPlan = { console: false, network: false, spool: { dir, base: join(dir, 'thread-test') }, description: 'spool' };
+  // The app's thread has its own engine (same config and key) for first-party baggage ids.
+  const local = buildEngine(defaultConfig(), KEY, () => {});
+  return new ThreadedSpanProcessor({
+    init: { cfg: defaultConfig(), key: KEY, plan, env: {}, serviceName: 'thread-test', maxEventsPerSpan: 64 },
+    fallback: () => { throw new Error('the analysis thread was expected to run'); },
+    identify: (c) => carriedIds(local.identify(c)),
+    exitWaitMs: 10_000,
+    ...over,
+  });
+}
+
+type OtlpAttr = { key: string; value: { stringValue?: string; arrayValue?: { values: Array<{ stringValue?: string }> } } };
+type OtlpSpan = { name: string; kind: number; attributes: OtlpAttr[] };
+
+function spooled(dir: string): { spans: OtlpSpan[]; text: string } {
+  let text = '';
+  for (const f of readdirSync(dir)) text += readFileSync(join(dir, f), 'utf8');
+  const spans = text.split('\n').filter(Boolean).flatMap((l) =>
+    (JSON.parse(l).resourceSpans as Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }>).flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)));
+  return { spans, text };
+}
+
+function attr(s: OtlpSpan, key: string): string | string[] | undefined {
+  const v = s.attributes.find((a) => a.key === key)?.value;
+  return v?.arrayValue ? v.arrayValue.values.map((x) => x.stringValue ?? '') : v?.stringValue;
+}
+
+test('spans analysed on the analysis thread: collect and share linked by fingerprint, the same ids as first-party baggage carries, nothing raw written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sst-thread-'));
+  const proc = threaded(dir);
+  try {
+    const tracer = new BasicTracerProvider({ spanProcessors: [proc], resource: resourceFromAttributes({ 'service.name': 'thread-test' }) }).getTracer('t');
+    const server = tracer.startSpan('POST /signup', { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'url.path': '/signup' } });
+    const ingress: IngressCapture = {
+      kind: 'ingress', method: 'POST', target: '/signup', headers: { 'content-type': 'application/json' },
+      body: body(JSON.stringify({ email: EMAIL, plan: 'free' })),
+    };
+    setCapture(server, ingress);
+    proc.ingressComplete(server, ingress);
+
+    // Asked while the app sends a first-party request: computed on this thread, without indexing;
+    // the analysis thread's collect must give the same ids.
+    const carried = proc.fingerprintsFor(server.spanContext().traceId);
+    assert.equal(carried?.fps.length, 1);
+    assert.match(carried!.fps[0]!, /^[A-Za-z0-9_-]{22}$/);
+
+    const client = tracer.startSpan('POST', {
+      kind: SpanKind.CLIENT,
+      attributes: { 'url.full': 'https://graph.facebook.com/v21.0/1/events', 'server.address': 'graph.facebook.com' },
+    }, trace.setSpan(context.active(), server));
+    const egress: EgressCapture = {
+      kind: 'egress', method: 'POST', url: 'https://graph.facebook.com/v21.0/1/events', host: 'graph.facebook.com',
+      headers: { 'content-type': 'application/json' },
+      body: body(JSON.stringify({ data: [{ event_name: 'Lead', user_data: { em: [sha256(EMAIL.toLowerCase())] } }] })),
+    };
+    setCapture(client, egress);
+    client.end();
+    server.end();
+    await proc.forceFlush();
+
+    const { spans, text } = spooled(dir);
+    const collect = spans.find((s) => attr(s, 'sst.flow') === 'collect');
+    const share = spans.find((s) => attr(s, 'sst.flow') === 'share');
+    assert.ok(collect && share, `collect and share spans in the spool (${spans.map((s) => s.name).join(', ')})`);
+    assert.deepEqual(attr(collect, 'sst.fingerprints'), carried!.fps);
+    assert.deepEqual(attr(share, 'sst.fingerprints'), carried!.fps);
+    assert.equal(attr(share, 'sst.destination.vendor'), 'meta');
+    assert.deepEqual(attr(share, 'sst.transforms'), ['lowercase+sha256']);
+    assert.match(text, /"key":"service.name","value":\{"stringValue":"thread-test"\}/, 'the resource crossed to the thread');
+    assert.ok(!text.toLowerCase().includes(EMAIL.toLowerCase()) && !text.includes(sha256(EMAIL.toLowerCase())), 'no raw or unkeyed value in the spool');
+    assert.equal(proc.pending(), 0);
+    // The registry lives on the analysis thread; stats() reads it there.
+    const stats = await proc.stats();
+    assert.ok(stats.registry.values >= 1 && stats.registry.keys > stats.registry.values, JSON.stringify(stats));
+    assert.equal(stats.pending, 0);
+  } finally {
+    await proc.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('drain() at exit analyses and writes everything queued, synchronously', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sst-thread-'));
+  const proc = threaded(dir);
+  try {
+    const tracer = new BasicTracerProvider({ spanProcessors: [proc] }).getTracer('t');
+    for (let i = 0; i < 20; i++) tracer.startSpan(`op ${i}`).end();
+    proc.drain(); // no await: what an 'exit' handler can do
+    assert.equal(spooled(dir).spans.length, 20);
+  } finally {
+    await proc.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a thread that cannot start: one diagnostic line, and spans go to the in-thread processor', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sst-thread-'));
+  const lines: string[] = [];
+  setDiagSink((l) => lines.push(l));
+  const seen: string[] = [];
+  const fallback = {
+    dropped: 0,
+    onStart() {}, onEnd(s: ReadableSpan) { seen.push(s.name); }, ingressComplete() {},
+    fingerprintsFor: () => ({ fps: ['x'], subjects: [] }), takeEndedSinceFlush: () => 0, drain() {}, pending: () => 0,
+    forceFlush: async () => {}, shutdown: async () => {},
+    stats: async () => ({ registry: { values: 0, keys: 0, bytes: 0 }, pending: 0, dropped: 0 }),
+  } satisfies SstProcessor;
+  const proc = threaded(dir, { script: join(dir, 'no-such-worker.js'), fallback: () => fallback });
+  try {
+    const tracer = new BasicTracerProvider({ spanProcessors: [proc] }).getTracer('t');
+    for (let t = 0; t < 200 && !lines.some((l) => l.includes('analysis thread')); t++) await new Promise((r) => setTimeout(r, 25));
+    assert.equal(lines.filter((l) => l.includes('analysis thread')).length, 1, lines.join('\n'));
+    assert.match(lines.find((l) => l.includes('analysis thread'))!, /^sst: the analysis thread failed: .*; analysing on the app's thread from now on/);
+    tracer.startSpan('after').end();
+    assert.deepEqual(seen, ['after']);
+    assert.deepEqual(proc.fingerprintsFor('0'.repeat(32)), { fps: ['x'], subjects: [] });
+    await proc.forceFlush();
+  } finally {
+    setDiagSink((l) => process.stderr.write(l + '\n'));
+    await proc.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a request answered before its body was read: the capture travels with the span, collected once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sst-thread-'));
+  const proc = threaded(dir);
+  try {
+    const tracer = new BasicTracerProvider({ spanProcessors: [proc] }).getTracer('t');
+    const server = tracer.startSpan('POST /late', { kind: SpanKind.SERVER });
+    const ingress: IngressCapture = {
+      kind: 'ingress', method: 'POST', target: '/late', headers: { 'content-type': 'application/json' },
+      body: body(JSON.stringify({ email: EMAIL })),
+    };
+    setCapture(server, ingress);
+    server.end();
+    proc.ingressComplete(server, ingress); // the body completes after the response
+    await proc.forceFlush();
+    const collects = spooled(dir).spans.filter((s) => attr(s, 'sst.flow') === 'collect');
+    assert.equal(collects.length, 1);
+    assert.equal((attr(collects[0]!, 'sst.fingerprints') as string[]).length, 1);
+  } finally {
+    await proc.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the analysis thread runs below the app\'s priority (SST_ANALYSIS_NICE, default 10 steps)', async (t) => {
+  if (process.platform !== 'linux') { t.skip('thread priorities are read from /proc (Linux only)'); return; }
+  const niceOfThreads = () => readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+  const base = Math.min(...niceOfThreads());
+  for (const [env, steps] of [[{}, 10], [{ SST_ANALYSIS_NICE: '3' }, 3]] as const) {
+    const dir = mkdtempSync(join(tmpdir(), 'sst-thread-'));
+    const before = niceOfThreads().filter((n) => n > base).length;
+    const plan: ExportPlan = { console: false, network: false, description: 'nothing' };
+    const proc = threaded(dir, {
+      init: { cfg: defaultConfig(), key: KEY, plan, env, serviceName: 'thread-test', maxEventsPerSpan: 64 },
+    });
+    try {
+      await proc.forceFlush(); // the thread has started and answered
+      const lowered = niceOfThreads().filter((n) => n > base);
+      assert.equal(lowered.length, before + 1, `one more thread below the app's priority (${niceOfThreads().join(',')})`);
+      assert.ok(lowered.includes(Math.min(19, base + steps)));
+    } finally {
+      await proc.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});

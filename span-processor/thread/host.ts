@@ -1,0 +1,352 @@
+// The SST processor as the app's thread sees it when analysis runs on its own thread: ended spans
+// and ingress captures are queued as they come, and once per turn of the event loop sent as one
+// batch to the analysis thread (worker.ts), which detects, fingerprints, matches, scrubs and
+// exports. The app's thread keeps only the capture hooks and this hand-off, so a request costs
+// it about what plain OpenTelemetry costs (bench/README.md); the analysis uses another core.
+//
+// Fail open: if the thread cannot start or dies, a processor on the app's thread takes over (what
+// was queued there is lost, and said so). The final flush at exit must be synchronous: the app's
+// thread waits for it on a shared counter, with a bound. The ids a request carries in first-party
+// baggage are needed synchronously too, while the request is sent: those are computed here.
+import { join } from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace-base';
+import type { ProcessorStats, SstProcessor } from '../processor';
+import type { IngressCapture } from '../types';
+import { getCapture } from '../../instrumentation/capture/tracker';
+import { diag, diagOnce, errorText } from '../../instrumentation/diag';
+import { markReported, setExportFailing } from '../../export/reported';
+import { wireCapture, wireSpan, type WireItem } from './wire';
+import type { ControlReply, ControlRequest, WorkerInit } from './protocol';
+
+type Queued =
+  | { kind: 'ingress'; owner: object; capture: IngressCapture }
+  | { kind: 'end'; span: ReadableSpan };
+
+export interface ThreadedOptions {
+  init: Omit<WorkerInit, 'control' | 'syncPort'>;
+  /** The in-thread processor that takes over when the analysis thread fails. */
+  fallback: () => SstProcessor;
+  /** The fingerprint ids of a request's values, computed on the app's thread (first-party baggage). */
+  identify: (capture: IngressCapture) => { fps: string[]; subjects: string[] };
+  /** Bound of the synchronous flush at exit. */
+  exitWaitMs: number;
+  /** The worker script (tests point it elsewhere). */
+  script?: string;
+}
+
+const MAX_QUEUE = 50_000;
+/** Hand-off cadence: at most this many ms, or this many items, whichever comes first. */
+const POST_INTERVAL_MS = 5;
+const POST_BATCH = 256;
+/** Requests in flight whose captures are kept for first-party baggage. */
+const MAX_REQUESTS = 5_000;
+
+interface Waiter { resolve(): void; reject(e: Error): void }
+
+export class ThreadedSpanProcessor implements SstProcessor {
+  private queue: Queued[] = [];
+  private scheduled = false;
+  private readonly worker: Worker;
+  private readonly control: Int32Array;
+  private readonly syncPort: MessagePort;
+  private seq = 0;
+  /** Ingress captures of requests still being served, by trace: their ids are computed here on
+   *  demand, when the request calls a first-party host. */
+  private readonly requests = new Map<string, { owner: object; capture: IngressCapture; ids?: { fps: string[]; subjects: string[] } }>();
+  private stopping = false;
+  private fallback?: SstProcessor;
+  private readonly resourceIds = new WeakMap<object, number>();
+  private nextResource = 1;
+  private holding = false;
+  /** Server spans whose ingress capture went ahead of them (their end carries no capture). */
+  private readonly sentIngress = new WeakSet<object>();
+  /** Spans already ended: an ingress capture completing after its span ended is not sent again. */
+  private readonly ended = new WeakSet<object>();
+  private readonly waiters = new Map<number, Waiter>();
+  private readonly statsWaiters = new Map<number, (s: ProcessorStats) => void>();
+  private nextId = 1;
+  private endedSinceFlush = 0;
+  private droppedHere = 0;
+
+  constructor(private readonly opts: ThreadedOptions) {
+    const shared = new SharedArrayBuffer(4);
+    this.control = new Int32Array(shared);
+    const { port1, port2 } = new MessageChannel();
+    this.syncPort = port1;
+    const workerData: WorkerInit = { ...opts.init, control: shared, syncPort: port2 };
+    this.worker = new Worker(opts.script ?? join(__dirname, 'worker.js'), {
+      workerData, transferList: [port2], execArgv: [], name: 'sst-analysis',
+    });
+    this.worker.on('message', (m: ControlReply) => this.reply(m));
+    this.worker.on('error', (e) => this.fail(`the analysis thread failed: ${errorText(e)}`));
+    this.worker.on('exit', (code) => this.fail(`the analysis thread stopped (exit code ${code})`));
+    // The app decides when the process ends, never our thread (after the listeners: adding a
+    // 'message' listener refs the worker's port again).
+    this.worker.unref();
+    this.syncPort.unref();
+    // At exit the thread is torn down after the app's exit handlers: not a failure to recover from.
+    process.once('exit', () => { this.stopping = true; });
+  }
+
+  get dropped(): number { return this.droppedHere + (this.fallback?.dropped ?? 0); }
+
+  ingressComplete(owner: object, capture: IngressCapture): void {
+    if (this.fallback) { this.fallback.ingressComplete(owner, capture); return; }
+    // Its span already ended and took the capture along (an app that answers before reading the body).
+    if (this.ended.has(owner)) return;
+    const traceId = (owner as Partial<ReadableSpan>).spanContext?.().traceId;
+    if (traceId) {
+      if (this.requests.size >= MAX_REQUESTS) this.requests.delete(this.requests.keys().next().value!);
+      this.requests.set(traceId, { owner, capture });
+    }
+    this.enqueue({ kind: 'ingress', owner, capture });
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    this.fallback?.onStart(span, parentContext);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    this.endedSinceFlush++;
+    if (this.fallback) { this.fallback.onEnd(span); return; }
+    this.ended.add(span);
+    const traceId = span.spanContext().traceId;
+    if (this.requests.get(traceId)?.owner === span) this.requests.delete(traceId);
+    this.enqueue({ kind: 'end', span });
+  }
+
+  takeEndedSinceFlush(): number {
+    const n = this.endedSinceFlush;
+    this.endedSinceFlush = 0;
+    return n;
+  }
+
+  pending(): number { return this.queue.length + (this.fallback?.pending() ?? 0); }
+
+  fingerprintsFor(traceId: string): { fps: readonly string[]; subjects: readonly string[] } | undefined {
+    if (this.fallback) return this.fallback.fingerprintsFor(traceId);
+    const req = this.requests.get(traceId);
+    if (!req) return undefined;
+    // Computed here rather than asked of the thread: a first-party call must not wait for the
+    // analysis queue (or for the thread to load). Detection and one keyed hash per value, nothing
+    // indexed: the ids are the ones the thread's collect gives.
+    if (!req.ids) {
+      try { req.ids = this.opts.identify(req.capture); } catch (e) {
+        diagOnce('thread-ids', `fingerprint ids for baggage failed: ${errorText(e)}`);
+        req.ids = { fps: [], subjects: [] };
+      }
+    }
+    return req.ids;
+  }
+
+  /** Synchronous: everything queued is analysed and the spool written (exit). */
+  drain(): void {
+    if (this.fallback) { this.fallback.drain(); return; }
+    this.post();
+    if (this.ask({ t: 'flushSync', seq: 0 }, this.opts.exitWaitMs) === undefined) {
+      diag(`the analysis thread did not finish within ${this.opts.exitWaitMs} ms at exit; spans still queued there are lost`);
+    }
+  }
+
+  forceFlush(): Promise<void> {
+    if (this.fallback) return this.fallback.forceFlush();
+    this.post();
+    return this.request('flush');
+  }
+
+  /** The registry and queue of the analysis thread (its own queue plus what waits here). */
+  stats(): Promise<ProcessorStats> {
+    if (this.fallback) return this.fallback.stats();
+    this.post();
+    const id = this.nextId++;
+    return new Promise<ProcessorStats>((resolve) => {
+      const here = { pending: this.queue.length, dropped: this.droppedHere };
+      this.statsWaiters.set(id, (s) => resolve({ ...s, pending: s.pending + here.pending, dropped: s.dropped + here.dropped }));
+      this.holdOpen();
+      try { this.worker.postMessage({ t: 'stats', id } satisfies ControlRequest); } catch {
+        this.answered(id);
+        resolve({ registry: { values: 0, keys: 0, bytes: 0 }, ...here });
+      }
+    });
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.fallback) return this.fallback.shutdown();
+    this.post();
+    try {
+      await this.request('shutdown');
+    } finally {
+      this.stopping = true;
+      await this.worker.terminate().catch(() => undefined);
+    }
+  }
+
+  private enqueue(w: Queued): void {
+    if (this.queue.length >= MAX_QUEUE) {
+      // The thread is far behind; the app's memory comes first. The span is not exported.
+      this.droppedHere++;
+      diagOnce('thread-queue-full', `analysis queue full (${MAX_QUEUE}); spans are dropped until it catches up`);
+      return;
+    }
+    this.queue.push(w);
+    if (this.queue.length >= POST_BATCH) { this.post(); return; }
+    if (!this.scheduled) {
+      this.scheduled = true;
+      // One hand-off per interval, not per request: each message wakes the other thread, which
+      // costs both threads more than the copy does. Unref'd: exit flushes what is left.
+      setTimeout(() => { this.scheduled = false; this.post(); }, POST_INTERVAL_MS).unref();
+    }
+  }
+
+  /** Sends the queue as one batch (captures joined and transferred, never parsed here). */
+  private post(): void {
+    if (this.fallback || this.holding || this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    const items: WireItem[] = [];
+    const transfer: ArrayBuffer[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const w = batch[i]!;
+      try {
+        if (w.kind === 'ingress') {
+          const ctx = (w.owner as Partial<ReadableSpan>).spanContext?.();
+          if (!ctx) continue;
+          this.sentIngress.add(w.owner);
+          items.push({ t: 'ingress', spanId: ctx.spanId, traceId: ctx.traceId, capture: wireCapture(w.capture, transfer) });
+          continue;
+        }
+        const span = w.span;
+        const resource = span.resource;
+        let rid = this.resourceIds.get(resource);
+        if (rid === undefined) {
+          if (resource.asyncAttributesPending && resource.waitForAsyncAttributes) {
+            // Attributes still being detected: keep the order, send once they are known.
+            this.queue = batch.slice(i).concat(this.queue);
+            this.holding = true;
+            void resource.waitForAsyncAttributes().catch(() => undefined).then(() => { this.holding = false; this.post(); });
+            break;
+          }
+          rid = this.nextResource++;
+          this.resourceIds.set(resource, rid);
+          items.push({ t: 'resource', id: rid, attributes: resource.attributes, schemaUrl: resource.schemaUrl });
+        }
+        const capture = this.sentIngress.has(span) ? undefined : getCapture(span);
+        items.push({ t: 'end', span: wireSpan(span, rid), capture: capture ? wireCapture(capture, transfer) : undefined });
+      } catch (e) {
+        this.droppedHere++;
+        diagOnce('thread-wire', `a span could not be handed to the analysis thread: ${errorText(e)}`);
+      }
+    }
+    if (items.length === 0) return;
+    try {
+      this.worker.postMessage(items, transfer);
+    } catch (e) {
+      // A value the structured clone refuses (an attribute set to something exotic): send the rest
+      // one by one, so one bad span costs only itself.
+      diagOnce('thread-clone', `a span could not be handed to the analysis thread: ${errorText(e)}`);
+      for (const item of items) {
+        try { this.worker.postMessage([item]); } catch { this.droppedHere++; }
+      }
+    }
+  }
+
+  /** Waits (blocking this thread, at most `ms`) for the answer to a synchronous request. */
+  private ask(msg: Extract<ControlRequest, { seq: number }>, ms: number): unknown {
+    const seq = ++this.seq;
+    try {
+      this.worker.postMessage({ ...msg, seq });
+    } catch {
+      return undefined;
+    }
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const answered = Atomics.load(this.control, 0);
+      if (answered >= seq) break;
+      const left = deadline - Date.now();
+      if (left <= 0) return undefined;
+      Atomics.wait(this.control, 0, answered, left);
+    }
+    for (;;) {
+      const m = receiveMessageOnPort(this.syncPort) as { message: { seq: number; reply: unknown } } | undefined;
+      if (!m) return undefined;
+      if (m.message.seq === seq) return m.message.reply;
+    }
+  }
+
+  private request(t: 'flush' | 'shutdown'): Promise<void> {
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.set(id, { resolve, reject });
+      this.holdOpen();
+      try {
+        this.worker.postMessage({ t, id } satisfies ControlRequest);
+      } catch (e) {
+        this.settle(id);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  }
+
+  /** While an answer is awaited the thread keeps the process alive (beforeExit flushes this way). */
+  private holdOpen(): void {
+    this.worker.ref();
+  }
+
+  private answered(id: number): void {
+    this.statsWaiters.delete(id);
+    if (this.waiters.size === 0 && this.statsWaiters.size === 0 && !this.stopping) this.worker.unref();
+  }
+
+  private settle(id: number): Waiter | undefined {
+    const w = this.waiters.get(id);
+    this.waiters.delete(id);
+    this.answered(id);
+    return w;
+  }
+
+  private reply(m: ControlReply): void {
+    if (m.t === 'stats') {
+      const w = this.statsWaiters.get(m.id);
+      this.answered(m.id);
+      w?.(m.stats);
+      return;
+    }
+    if (m.t === 'done') {
+      setExportFailing(m.failing);
+      const w = this.settle(m.id);
+      if (!w) return;
+      if (m.error === undefined) { w.resolve(); return; }
+      const err = new Error(m.error);
+      // The analysis thread's exporter already printed its line for this fault.
+      if (m.reported) markReported(err);
+      w.reject(err);
+    }
+  }
+
+  private fail(why: string): void {
+    if (this.fallback || this.stopping) return;
+    let next: SstProcessor;
+    try {
+      next = this.opts.fallback();
+    } catch (e) {
+      diag(`${why}; spans are no longer analysed (${errorText(e)})`);
+      this.stopping = true;
+      this.queue = [];
+      for (const id of [...this.waiters.keys()]) this.settle(id)?.resolve();
+      for (const [id, w] of [...this.statsWaiters]) { this.answered(id); w({ registry: { values: 0, keys: 0, bytes: 0 }, pending: 0, dropped: this.droppedHere }); }
+      return;
+    }
+    diag(`${why}; analysing on the app's thread from now on (spans queued there are lost)`);
+    this.fallback = next;
+    const queued = this.queue;
+    this.queue = [];
+    for (const w of queued) {
+      if (w.kind === 'ingress') next.ingressComplete(w.owner, w.capture);
+      else next.onEnd(w.span);
+    }
+    for (const id of [...this.waiters.keys()]) this.settle(id)?.resolve();
+    for (const [id, w] of [...this.statsWaiters]) { this.answered(id); void next.stats().then(w); }
+  }
+}

@@ -1,0 +1,30 @@
+// Messages between the app's thread and the analysis thread, besides the span batches of wire.ts.
+import type { MessagePort } from 'node:worker_threads';
+import type { ProcessorStats } from '../processor';
+
+export interface WorkerInit {
+  /** The parsed config (plain data). */
+  cfg: unknown;
+  /** The fingerprint key: it stays inside the process, in two of its threads. */
+  key: Uint8Array;
+  /** Where to export (decided, and printed, by the app's thread). */
+  plan: unknown;
+  env: NodeJS.ProcessEnv;
+  serviceName: string;
+  maxEventsPerSpan: number;
+  /** Int32 [0]: sequence number of the last synchronous request answered. */
+  control: SharedArrayBuffer;
+  /** Replies to synchronous requests, read with receiveMessageOnPort while the app's thread waits. */
+  syncPort: MessagePort;
+}
+
+export type ControlRequest =
+  | { t: 'flush'; id: number }
+  | { t: 'shutdown'; id: number }
+  | { t: 'stats'; id: number }
+  /** Synchronous: drain and write the spool now (exit). */
+  | { t: 'flushSync'; seq: number };
+
+export type ControlReply =
+  | { t: 'done'; id: number; failing: boolean; error?: string; reported?: boolean }
+  | { t: 'stats'; id: number; stats: ProcessorStats };
