@@ -12,6 +12,8 @@
 //   (d) sst-off    (c) with SST_DISABLED=true
 //   (e) sst-http   (c) with OTEL_NODE_ENABLED_INSTRUMENTATIONS=http,undici: the instrumentation set
 //                  of (b), i.e. without our better-sqlite3 instrumentation (like for like)
+//   (f) sst-inline (c) with SST_ANALYSIS_THREAD=false: analysis and export on the app's thread
+//                  (what the analysis thread buys, side by side)
 // The load generator and the sink + fake vendor run in their own processes.
 //
 //   node bench/http/run.mjs [--rounds 3] [--seconds 8] [--rate-seconds 10] [--warmup 3]
@@ -61,8 +63,12 @@ const CONFIGS = {
     name: 'sst-http', label: '(e) @sst/otel-auto, http + undici only (as b)', args: ['--import', SST_ENTRY],
     env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,undici' },
   },
+  f: {
+    name: 'sst-inline', label: '(f) @sst/otel-auto, full, SST_ANALYSIS_THREAD=false', args: ['--import', SST_ENTRY],
+    env: { SST_ANALYSIS_THREAD: 'false' },
+  },
 };
-const ONLY = (arg('only', PROFILE || 'a,b,c,d,e')).split(',').filter((k) => CONFIGS[k]);
+const ONLY = (arg('only', PROFILE || 'a,b,c,d,e,f')).split(',').filter((k) => CONFIGS[k]);
 
 /** Spawns a node process and resolves with it and the first stdout line starting with `ready`. */
 function start(args, env, cwd = ROOT) {
@@ -204,7 +210,7 @@ async function rounds(services, phase, opts) {
   return runs;
 }
 
-const PAIRS = [['c', 'b'], ['e', 'b'], ['c', 'a'], ['e', 'a'], ['b', 'a'], ['d', 'a'], ['c', 'e']];
+const PAIRS = [['c', 'b'], ['e', 'b'], ['f', 'b'], ['c', 'a'], ['e', 'a'], ['b', 'a'], ['d', 'a'], ['c', 'e'], ['c', 'f']];
 
 /** Ratios of the medians, and the same ratio within each round (how much it moves). */
 function ratios(sat, rate) {

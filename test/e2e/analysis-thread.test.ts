@@ -7,7 +7,7 @@ import { inBackground } from './harness/background';
 import { assertCleanExit, assertNoLeaks } from './harness/contract-checks';
 import type { FlatSpan } from './harness/otlp-receiver';
 import { runApp, type ExitInfo, type RunningApp } from './harness/run-app';
-import { FBP_COOKIE, REGISTRANT as P, REGISTRANT_LEAK_PROFILE } from './people';
+import { REGISTRANT_LEAK_PROFILE, registerRequest } from './people';
 
 const FIRST_PARTY = ['accounts.internal.example'];
 const PARTNERS = [
@@ -21,14 +21,7 @@ interface Outcome { app: RunningApp; status: number; exit: ExitInfo; spans: Flat
 async function scenario(env: Record<string, string>): Promise<Outcome> {
   const app = await runApp({ app: 'express-register.cjs', args: 'require', env, config: { firstPartyHosts: FIRST_PARTY } });
   try {
-    const register = await app.send('/register', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: `_fbp=${FBP_COOKIE}; sid=8f2a61c0` },
-      body: JSON.stringify({
-        email: P.email, phone: P.phone, firstName: P.firstName, lastName: P.lastName, birthdate: P.birthdate,
-        gender: P.gender, city: P.city, zip: P.zip, income: P.income, plan: 'free',
-      }),
-    });
+    const register = await app.send('/register', registerRequest());
     await app.fakes.waitFor((rs) => PARTNERS.every((h) => rs.some((r) => r.host === h)), 5000).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 300));
     const exit = await app.stop();

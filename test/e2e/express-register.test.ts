@@ -14,7 +14,7 @@ import type { AppResponse } from './harness/http-client';
 import { SPAN_KIND, type FlatSpan } from './harness/otlp-receiver';
 import { runApp, type ExitInfo, type LoadMode, type RunningApp } from './harness/run-app';
 import { fingerprintId, isCollect, serverSpansFor, strings } from './harness/spans';
-import { FBP_COOKIE, REGISTRANT as P, REGISTRANT_LEAK_PROFILE } from './people';
+import { FBP_COOKIE, REGISTRANT as P, REGISTRANT_LEAK_PROFILE, registerRequest } from './people';
 
 const FIRST_PARTY = ['accounts.internal.example'];
 const NEGATIVE_HOST = 'api.exchangerate.example';
@@ -39,14 +39,7 @@ async function scenario(mode: LoadMode): Promise<Outcome> {
   const app = await runApp({ app: 'express-register.cjs', args: mode, config: { firstPartyHosts: FIRST_PARTY } });
   try {
     const health = await app.send('/health');
-    const register = await app.send('/register', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: `_fbp=${FBP_COOKIE}; sid=8f2a61c0` },
-      body: JSON.stringify({
-        email: P.email, phone: P.phone, firstName: P.firstName, lastName: P.lastName, birthdate: P.birthdate,
-        gender: P.gender, city: P.city, zip: P.zip, income: P.income, plan: 'free',
-      }),
-    });
+    const register = await app.send('/register', registerRequest());
     // Segment's batch goes out on the SDK's own schedule, after the response.
     await app.fakes.waitFor((rs) => PARTNER_HOSTS.every((h) => rs.some((r) => r.host === h)), 5000).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 300)); // one more export cycle of the batch processor

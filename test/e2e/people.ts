@@ -18,6 +18,19 @@ export const REGISTRANT = {
   income: 85000,
 } as const;
 
+/** The sign-up express-register.cjs receives in every e2e run: the registrant's data, the Meta cookie. */
+export function registerRequest(): { method: string; headers: Record<string, string>; body: string } {
+  const P = REGISTRANT;
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: `_fbp=${FBP_COOKIE}; sid=8f2a61c0` },
+    body: JSON.stringify({
+      email: P.email, phone: P.phone, firstName: P.firstName, lastName: P.lastName, birthdate: P.birthdate,
+      gender: P.gender, city: P.city, zip: P.zip, income: P.income, plan: 'free',
+    }),
+  };
+}
+
 export const REGISTRANT_LEAK_PROFILE: Person = {
   email: REGISTRANT.email,
   phone: REGISTRANT.phone,
