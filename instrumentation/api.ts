@@ -79,7 +79,8 @@ export function start(o: StartOptions = {}): SstHandle | undefined {
     let removeLifecycle: (() => void) | undefined;
     let down: Promise<void> | undefined;
     const handle: SstHandle = {
-      config: cfg, engine: built.engine, processor: built.processor, exportDescription: built.exportDescription,
+      config: cfg, processor: built.processor, exportDescription: built.exportDescription,
+      get engine() { return built.engine; },
       forceFlush: () => built.processor.forceFlush(),
       shutdown: () => {
         down ??= (async () => {

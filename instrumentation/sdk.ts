@@ -11,9 +11,11 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { envDetector, hostDetector, osDetector, processDetector, serviceInstanceIdDetector, type ResourceDetector } from '@opentelemetry/resources';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { SstConfig } from '../span-processor/config';
-import { Engine } from '../span-processor/engine';
-import { carriedIds, SstSpanProcessor, type SstProcessor } from '../span-processor/processor';
-import { buildEngine } from '../span-processor/build';
+import type { Engine } from '../span-processor/engine';
+import type { SstProcessor } from '../span-processor/processor';
+import { carriedIds } from '../span-processor/carried-ids';
+import { wantsResponse } from '../span-processor/catalog/response-policy';
+import { buildCatalog, buildEngine } from '../span-processor/build';
 import { ThreadedSpanProcessor } from '../span-processor/thread/host';
 import { loadKey } from '../span-processor/fingerprint/key';
 import { captureHttpResponse, captureIncoming, captureOutgoing, captureUndici, captureUndiciResponse, type ResponseCaptureOptions } from './capture';
@@ -41,7 +43,8 @@ export interface BuildOptions {
 export interface Built {
   sdk: NodeSDK;
   processor: SstProcessor;
-  engine: Engine;
+  /** This thread's engine, built on first use (see buildSdk). */
+  readonly engine: Engine;
   /** Last resort at exit: analyse what is queued and write the spool, synchronously. */
   flushSync(): void;
   /** Spans also leave over the network (OTLP or processors the caller passed), which nothing can
@@ -98,14 +101,19 @@ export function buildSdk(o: BuildOptions): Built {
   const serviceName = serviceNameFrom(env, o.serviceName);
   const key = loadKey(env);
   if (key.warning) diag(key.warning);
-  // The app's thread always has an engine: the capture hooks ask its catalog which responses to copy.
-  const engine = buildEngine(cfg, key.key, diag);
+  // The capture hooks ask the catalog which responses to copy, the propagator which hosts are first
+  // party: built now. The rest of the engine is built when this thread first needs it (always in
+  // in-thread mode; with the analysis thread only for first-party baggage or the fallback).
+  const catalog = buildCatalog(cfg, diag);
+  let built: Engine | undefined;
+  const engine = (): Engine => (built ??= buildEngine(cfg, key.key, diag, catalog));
   const plan = o.exportProcessors ? undefined : planExport(env, serviceName);
   let spool: SpoolSpanProcessor | undefined;
-  const inThread = (): SstSpanProcessor => {
+  const inThread = (): SstProcessor => {
+    const { SstSpanProcessor } = require('../span-processor/processor') as typeof import('../span-processor/processor');
     const exp = plan ? buildExport(plan, env, serviceName) : { processors: o.exportProcessors ?? [], spool: undefined };
     spool = exp.spool;
-    return new SstSpanProcessor(engine, [...exp.processors, ...(o.spanProcessors ?? [])], { maxEventsPerSpan: cfg.maxEventsPerSpan });
+    return new SstSpanProcessor(engine(), [...exp.processors, ...(o.spanProcessors ?? [])], { maxEventsPerSpan: cfg.maxEventsPerSpan });
   };
   // Processors passed in by the caller (tests, embedding apps) live on this thread, so analysis does too.
   const threaded = plan !== undefined && !(o.spanProcessors?.length) && analysisThreadWanted(env);
@@ -113,7 +121,7 @@ export function buildSdk(o: BuildOptions): Built {
     ? new ThreadedSpanProcessor({
       init: { cfg, key: key.key, plan, env: { ...env }, serviceName, maxEventsPerSpan: cfg.maxEventsPerSpan },
       fallback: inThread,
-      identify: (capture) => carriedIds(engine.identify(capture)),
+      identify: (capture) => carriedIds(engine().identify(capture)),
       exitWaitMs: flushTimeoutMs(env),
     })
     : inThread();
@@ -125,7 +133,7 @@ export function buildSdk(o: BuildOptions): Built {
     if (capture.kind === 'ingress') processor.ingressComplete(owner, capture);
   };
   // Responses are copied only for LLM-looking calls (gen_ai usage, completion), decided per call.
-  const responses: ResponseCaptureOptions = { limit, wants: (c) => engine.wantsResponse(c) };
+  const responses: ResponseCaptureOptions = { limit, wants: (c) => wantsResponse(catalog, c) };
 
   const http = new HttpInstrumentation({
     requestHook: (span, request) => {
@@ -164,12 +172,13 @@ export function buildSdk(o: BuildOptions): Built {
     resourceDetectors: resourceDetectors(env),
     spanProcessors: [processor],
     textMapPropagator: propagatorFromEnv(env, {
-      isFirstParty: (host) => engine.catalog.isFirstParty(host) || (isIP(host) !== 0 && isLoopback(host)),
+      isFirstParty: (host) => catalog.isFirstParty(host) || (isIP(host) !== 0 && isLoopback(host)),
       fingerprintsFor: (traceId) => processor.fingerprintsFor(traceId),
     }),
   });
   return {
-    sdk, processor, engine, networkExport, exportDescription, instrumentations,
+    sdk, processor, networkExport, exportDescription, instrumentations,
+    get engine() { return engine(); },
     flushSync: () => { processor.drain(); spool?.flushSync(); },
   };
 }

@@ -11,8 +11,7 @@ import { dbFlow, type DbResult } from './sql/flows';
 import type { Detector } from './detect';
 import { matchEgress, matchLeaves, type MatchOptions } from './match';
 import type { Catalog } from './catalog/catalog';
-import { looksLikeLlmRequest } from './catalog/catalog';
-import { bodyBytes } from '../instrumentation/capture';
+import { destinationOf, llmShapeOf, wantsResponse } from './catalog/response-policy';
 import { analyzeLlm } from './llm';
 import { egressLeaves } from './match/egress';
 import type { Attributes } from '@opentelemetry/api';
@@ -131,27 +130,16 @@ export class Engine {
 
   /** Classify the destination of an outgoing call; null when the host is ignored by config. */
   destination(capture: EgressCapture, path = pathOf(capture.url)): Destination | null {
-    if (this.catalog.isIgnored(capture.host)) return null;
-    return this.catalog.classify(capture.host, path);
+    return destinationOf(this.catalog, capture, path);
   }
 
-  /** The LLM shape of a call to `destination`, or null: LLM hosts of the catalog, unknown hosts and
-   *  first-party (self-hosted) ones, when path or body look like an LLM API. */
   private llmShape(destination: Destination, capture: EgressCapture, path: string): LlmShape | null {
-    if (destination.kind !== 'llm' && destination.vendor !== 'unknown' && destination.vendor !== 'internal') return null;
-    return looksLikeLlmRequest(path, capture.body.bytes ? bodyBytes(capture.body) : undefined);
+    return llmShapeOf(destination, capture, path);
   }
 
-  /** Whether the response of this call is copied (LLM calls only: usage and completion). Called by
-   *  the capture hooks at the response head, so it must stay cheap for every other call. */
+  /** Whether the response of this call is copied (catalog/response-policy.ts). */
   wantsResponse(capture: EgressCapture): boolean {
-    try {
-      const path = fastPathOf(capture.url);
-      const destination = this.destination(capture, path);
-      return destination !== null && this.llmShape(destination, capture, path) !== null;
-    } catch {
-      return false;
-    }
+    return wantsResponse(this.catalog, capture);
   }
 
   /** Find tagged data (in any disguise) in an outgoing call. */
@@ -200,21 +188,6 @@ export class Engine {
   db(capture: DbCapture): DbResult | null {
     return dbFlow(capture, this);
   }
-}
-
-/** The path of an absolute URL without a URL parse (runs on the app's path, per response head);
- *  percent-encoding is left as sent, which the LLM path rule does not care about. */
-function fastPathOf(url: string): string {
-  if (typeof url !== 'string') return '/';
-  const scheme = url.indexOf('://');
-  const start = url.indexOf('/', scheme < 0 ? 0 : scheme + 3);
-  if (start < 0) return '/';
-  let end = url.length;
-  const q = url.indexOf('?', start);
-  if (q >= 0) end = q;
-  const h = url.indexOf('#', start);
-  if (h >= 0 && h < end) end = h;
-  return url.slice(start, end);
 }
 
 function pathOf(url: string): string {

@@ -9,6 +9,7 @@ import { collectAnnotations, matchAnnotations, shareAnnotations, type SpanEventO
 import { createScrubber, type Scrubber } from './scrub';
 import type { EgressCapture, IngressCapture } from './types';
 import { getCapture } from '../instrumentation/capture';
+import { carriedIds } from './carried-ids';
 import { diagOnce, errorText } from '../instrumentation/diag';
 
 type Work =
@@ -247,14 +248,6 @@ export class SstSpanProcessor implements SstProcessor {
     });
     return out;
   }
-}
-
-/** The ids a request carries in first-party baggage: its distinct fingerprints and subjects. */
-export function carriedIds(res: CollectResult): { fps: string[]; subjects: string[] } {
-  return {
-    fps: [...new Set(res.tags.map((t) => t.fp))],
-    subjects: [...new Set(res.tags.map((t) => t.subject).filter((s): s is string => !!s))],
-  };
 }
 
 /** A ReadableSpan with other attributes and events; everything else read through from the original. */
