@@ -172,6 +172,25 @@ test('ESM app with named imports from node:http is instrumented through --import
   assert.equal(JSON.stringify(spans).includes('esm.user'), false, 'url attributes scrubbed');
 });
 
+test('NODE_OPTIONS preloads (the app\'s other agents) run in the app, not in the analysis thread', async () => {
+  const dir = sandbox();
+  // Node's own ESM-hooks thread runs preloads as it always does; the analysis thread is the one
+  // whose workerData carries an export plan.
+  writeFileSync(join(dir, 'preload.cjs'), "const w = require('node:worker_threads'); process.stderr.write('PRELOAD ' + (w.isMainThread ? 'main' : w.workerData && w.workerData.plan ? 'analysis' : 'other') + '\\n');");
+  writeFileSync(join(dir, 'app.cjs'), SERVER_APP('setTimeout(() => server.close(), 200);'));
+  const r = await run(dir, ['--require', '@sst/otel-auto', 'app.cjs'], {
+    SST_SPOOL_DIR: join(dir, 'spool'), NODE_OPTIONS: `--require ${join(dir, 'preload.cjs')}`,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /\(analysis thread\)/);
+  const preloads = r.stderr.split('\n').filter((l) => l.startsWith('PRELOAD'));
+  assert.ok(preloads.includes('PRELOAD main'), r.stderr);
+  assert.ok(!preloads.includes('PRELOAD analysis'), r.stderr);
+  // The thread still analysed and exported the request.
+  const server = spansOf(spoolLines(dir)).find((s) => s.kind === 2);
+  assert.equal((server?.attributes['sst.flow'] as { stringValue?: string })?.stringValue, 'collect');
+});
+
 test('OTEL_NODE_ENABLED_INSTRUMENTATIONS selects the instrumentations (undici only: no SERVER spans)', async () => {
   const dir = sandbox();
   writeFileSync(join(dir, 'app.cjs'), SERVER_APP('setTimeout(() => server.close(), 200);'));

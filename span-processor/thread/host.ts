@@ -76,8 +76,13 @@ export class ThreadedSpanProcessor implements SstProcessor {
     const { port1, port2 } = new MessageChannel();
     this.syncPort = port1;
     const workerData: WorkerInit = { ...opts.init, control: shared, syncPort: port2 };
+    // Without NODE_OPTIONS: a worker runs its `--require`/`--import` preloads too (the app's other
+    // agents, dotenv, …), which have no business in the analysis thread. The exporters read the
+    // rest of the environment (OTEL_EXPORTER_OTLP_*) as on the app's thread.
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.NODE_OPTIONS;
     this.worker = new Worker(opts.script ?? join(__dirname, 'worker.js'), {
-      workerData, transferList: [port2], execArgv: [], name: 'sst-analysis',
+      workerData, transferList: [port2], execArgv: [], env, name: 'sst-analysis',
     });
     this.worker.on('message', (m: ControlReply) => this.reply(m));
     this.worker.on('error', (e) => this.fail(`the analysis thread failed: ${errorText(e)}`));
