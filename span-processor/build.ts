@@ -1,11 +1,10 @@
 // The engine from a config and a fingerprint key: registry, destination catalog, detector. One
 // function, because the app's thread and the analysis thread must build exactly the same engine.
-// The catalog is built on its own: with the analysis thread, the app's thread needs only the
-// catalog at start (which responses to copy, which hosts are first party), and the rest of the
-// engine (detector, registry, libphonenumber's metadata) only if a first-party call asks for
-// baggage ids, so those modules are loaded on first use.
+// The catalog can be built on its own (the capture hooks and the propagator need only it).
 import type { SstConfig } from './config';
-import type { Engine } from './engine';
+import { Engine } from './engine';
+import { createDetector } from './detect';
+import { createRegistry } from './registry/registry';
 import { createCatalog, type Catalog } from './catalog/catalog';
 
 export function buildCatalog(cfg: SstConfig, report: (message: string) => void): Catalog {
@@ -15,9 +14,6 @@ export function buildCatalog(cfg: SstConfig, report: (message: string) => void):
 }
 
 export function buildEngine(cfg: SstConfig, key: Buffer, report: (message: string) => void, catalog = buildCatalog(cfg, report)): Engine {
-  const { Engine } = require('./engine') as typeof import('./engine');
-  const { createDetector } = require('./detect') as typeof import('./detect');
-  const { createRegistry } = require('./registry/registry') as typeof import('./registry/registry');
   const registry = createRegistry({
     key, defaultPhoneRegion: cfg.defaultPhoneRegion,
     ttlSeconds: cfg.registry.ttlSeconds, maxBytes: cfg.registry.maxBytes,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { context, SpanKind, trace } from '@opentelemetry/api';
@@ -195,5 +195,29 @@ test('the analysis thread runs below the app\'s priority (SST_ANALYSIS_NICE, def
       await proc.shutdown();
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+});
+
+test('a stuck thread: memory stays bounded (spans dropped and reported), flush and shutdown answer in bounded time', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sst-thread-'));
+  const script = join(dir, 'stuck.js');
+  writeFileSync(script, 'for (;;) {}\n');
+  const lines: string[] = [];
+  setDiagSink((l) => lines.push(l));
+  const proc = threaded(dir, { script, maxInFlight: 20, answerTimeoutMs: 300 });
+  try {
+    const tracer = new BasicTracerProvider({ spanProcessors: [proc] }).getTracer('t');
+    for (let i = 0; i < 30; i++) tracer.startSpan(`op ${i}`).end();
+    await new Promise((r) => setTimeout(r, 50)); // the batch is handed over, never taken off the port
+    for (let i = 0; i < 5; i++) tracer.startSpan(`late ${i}`).end();
+    assert.equal(proc.dropped, 15);
+    assert.equal(lines.filter((l) => l.includes('analysis thread is 20 items behind')).length, 1, lines.join('\n'));
+    const t0 = Date.now();
+    await assert.rejects(proc.forceFlush(), /did not answer a flush within 300 ms/);
+    assert.ok(Date.now() - t0 < 2000);
+  } finally {
+    setDiagSink((l) => process.stderr.write(l + '\n'));
+    await proc.shutdown().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
   }
 });

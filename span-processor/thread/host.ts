@@ -34,9 +34,14 @@ export interface ThreadedOptions {
   exitWaitMs: number;
   /** The worker script (tests point it elsewhere). */
   script?: string;
+  /** Items queued here plus handed over and not yet received by the thread (default 50 000). */
+  maxInFlight?: number;
+  /** Bound of a flush or shutdown answer from the thread (default 30 s: above the exporter's 10 s). */
+  answerTimeoutMs?: number;
 }
 
-const MAX_QUEUE = 50_000;
+const MAX_IN_FLIGHT = 50_000;
+const ANSWER_TIMEOUT_MS = 30_000;
 /** Hand-off cadence: at most this many ms, or this many items, whichever comes first. */
 const POST_INTERVAL_MS = 5;
 const POST_BATCH = 256;
@@ -69,6 +74,10 @@ export class ThreadedSpanProcessor implements SstProcessor {
   private nextId = 1;
   private endedSinceFlush = 0;
   private droppedHere = 0;
+  /** Items handed to the thread, and how many of them it has taken off its port (it reports that
+   *  a few times a second): the difference is memory held in the port, bounded with the queue. */
+  private posted = 0;
+  private received = 0;
 
   constructor(private readonly opts: ThreadedOptions) {
     const shared = new SharedArrayBuffer(4);
@@ -189,10 +198,11 @@ export class ThreadedSpanProcessor implements SstProcessor {
   }
 
   private enqueue(w: Queued): void {
-    if (this.queue.length >= MAX_QUEUE) {
-      // The thread is far behind; the app's memory comes first. The span is not exported.
+    const max = this.opts.maxInFlight ?? MAX_IN_FLIGHT;
+    if (this.queue.length + (this.posted - this.received) >= max) {
+      // The thread is far behind (starved of CPU, or stuck); the app's memory comes first.
       this.droppedHere++;
-      diagOnce('thread-queue-full', `analysis queue full (${MAX_QUEUE}); spans are dropped until it catches up`);
+      diagOnce('thread-queue-full', `the analysis thread is ${max} items behind; spans are dropped (not exported) until it catches up`);
       return;
     }
     this.queue.push(w);
@@ -247,12 +257,13 @@ export class ThreadedSpanProcessor implements SstProcessor {
     if (items.length === 0) return;
     try {
       this.worker.postMessage(items, transfer);
+      this.posted += items.length;
     } catch (e) {
       // A value the structured clone refuses (an attribute set to something exotic): send the rest
       // one by one, so one bad span costs only itself.
       diagOnce('thread-clone', `a span could not be handed to the analysis thread: ${errorText(e)}`);
       for (const item of items) {
-        try { this.worker.postMessage([item]); } catch { this.droppedHere++; }
+        try { this.worker.postMessage([item]); this.posted++; } catch { this.droppedHere++; }
       }
     }
   }
@@ -280,16 +291,26 @@ export class ThreadedSpanProcessor implements SstProcessor {
     }
   }
 
+  /** Flush or shutdown on the thread; rejects if it does not answer in time (a stuck thread must
+   *  not hold the app's `await forceFlush()` or its exit forever). */
   private request(t: 'flush' | 'shutdown'): Promise<void> {
     const id = this.nextId++;
+    const ms = this.opts.answerTimeoutMs ?? ANSWER_TIMEOUT_MS;
     return new Promise<void>((resolve, reject) => {
-      this.waiters.set(id, { resolve, reject });
+      const timer = setTimeout(() => {
+        if (!this.waiters.has(id)) return;
+        this.settle(id);
+        reject(new Error(`the analysis thread did not answer a ${t} within ${ms} ms`));
+      }, ms);
+      this.waiters.set(id, {
+        resolve: () => { clearTimeout(timer); resolve(); },
+        reject: (e) => { clearTimeout(timer); reject(e); },
+      });
       this.holdOpen();
       try {
         this.worker.postMessage({ t, id } satisfies ControlRequest);
       } catch (e) {
-        this.settle(id);
-        reject(e instanceof Error ? e : new Error(String(e)));
+        this.settle(id)?.reject(e instanceof Error ? e : new Error(String(e)));
       }
     });
   }
@@ -312,6 +333,10 @@ export class ThreadedSpanProcessor implements SstProcessor {
   }
 
   private reply(m: ControlReply): void {
+    if (m.t === 'received') {
+      this.received = m.count;
+      return;
+    }
     if (m.t === 'stats') {
       const w = this.statsWaiters.get(m.id);
       this.answered(m.id);

@@ -27,4 +27,6 @@ export type ControlRequest =
 
 export type ControlReply =
   | { t: 'done'; id: number; failing: boolean; error?: string; reported?: boolean }
-  | { t: 'stats'; id: number; stats: ProcessorStats };
+  | { t: 'stats'; id: number; stats: ProcessorStats }
+  /** Items taken off the port so far (a few times a second while spans arrive). */
+  | { t: 'received'; count: number };

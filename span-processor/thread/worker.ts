@@ -25,6 +25,7 @@ setDiagSink((line) => { try { writeSync(2, line + '\n'); } catch { /* stderr clo
 
 const init = workerData as WorkerInit;
 const DEFAULT_NICE_STEPS = 10;
+const RECEIVED_REPORT_MS = 250;
 lowerPriority(init.env.SST_ANALYSIS_NICE);
 
 /** The app's requests come first: on a busy machine the scheduler runs this thread after the app's
@@ -101,7 +102,17 @@ function revive(w: WireSpan): ReadableSpan {
   return o as unknown as ReadableSpan;
 }
 
+/** Items taken off the port, reported to the app's thread (which bounds what waits in the port). */
+let received = 0;
+let reported = 0;
+setInterval(() => {
+  if (received === reported) return;
+  reported = received;
+  port.postMessage({ t: 'received', count: received } satisfies ControlReply);
+}, RECEIVED_REPORT_MS).unref();
+
 function receive(items: WireItem[]): void {
+  received += items.length;
   for (const item of items) {
     try {
       if (item.t === 'end') {
