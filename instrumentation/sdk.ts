@@ -116,15 +116,23 @@ export function buildSdk(o: BuildOptions): Built {
     return new SstSpanProcessor(engine(), [...exp.processors, ...(o.spanProcessors ?? [])], { maxEventsPerSpan: cfg.maxEventsPerSpan });
   };
   // Processors passed in by the caller (tests, embedding apps) live on this thread, so analysis does too.
-  const threaded = plan !== undefined && !(o.spanProcessors?.length) && analysisThreadWanted(env);
-  const processor: SstProcessor = threaded
-    ? new ThreadedSpanProcessor({
-      init: { cfg, key: key.key, plan, env: { ...env }, serviceName, maxEventsPerSpan: cfg.maxEventsPerSpan },
-      fallback: inThread,
-      identify: (capture) => carriedIds(engine().identify(capture)),
-      exitWaitMs: flushTimeoutMs(env),
-    })
-    : inThread();
+  let threaded = plan !== undefined && !(o.spanProcessors?.length) && analysisThreadWanted(env);
+  let processor: SstProcessor | undefined;
+  if (threaded) {
+    try {
+      processor = new ThreadedSpanProcessor({
+        init: { cfg, key: key.key, plan, env: { ...env }, serviceName, maxEventsPerSpan: cfg.maxEventsPerSpan },
+        fallback: inThread,
+        identify: (capture) => carriedIds(engine().identify(capture)),
+        exitWaitMs: flushTimeoutMs(env),
+      });
+    } catch (e) {
+      // No worker threads here (Node's permission model without --allow-worker, a sandbox).
+      diag(`analysis thread unavailable (${errorText(e)}); analysing on the app's thread`);
+      threaded = false;
+    }
+  }
+  processor ??= inThread();
   const networkExport = (plan ? plan.network : true) || (o.spanProcessors?.length ?? 0) > 0;
   const exportDescription = (plan ? plan.description : 'custom') + (threaded ? ' (analysis thread)' : '');
   const ownTargets = exportTargets(env);

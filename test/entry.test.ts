@@ -191,6 +191,20 @@ test('NODE_OPTIONS preloads (the app\'s other agents) run in the app, not in the
   assert.equal((server?.attributes['sst.flow'] as { stringValue?: string })?.stringValue, 'collect');
 });
 
+test('where worker threads are not allowed (permission model), analysis runs on the app\'s thread', async () => {
+  const dir = sandbox();
+  writeFileSync(join(dir, 'app.cjs'), SERVER_APP('setTimeout(() => server.close(), 200);'));
+  const r = await run(dir, ['--experimental-permission', '--allow-fs-read=*', '--allow-fs-write=*', '--require', '@sst/otel-auto', 'app.cjs'], {
+    SST_SPOOL_DIR: join(dir, 'spool'),
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /sst: analysis thread unavailable \(.*\); analysing on the app's thread/);
+  assert.equal(activeLines(r.stderr).length, 1, r.stderr);
+  assert.doesNotMatch(activeLines(r.stderr)[0]!, /analysis thread/);
+  const server = spansOf(spoolLines(dir)).find((s) => s.kind === 2);
+  assert.equal((server?.attributes['sst.flow'] as { stringValue?: string })?.stringValue, 'collect');
+});
+
 test('OTEL_NODE_ENABLED_INSTRUMENTATIONS selects the instrumentations (undici only: no SERVER spans)', async () => {
   const dir = sandbox();
   writeFileSync(join(dir, 'app.cjs'), SERVER_APP('setTimeout(() => server.close(), 200);'));
