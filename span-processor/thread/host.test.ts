@@ -198,7 +198,7 @@ test('the analysis thread runs below the app\'s priority (SST_ANALYSIS_NICE, def
   }
 });
 
-test('a stuck thread: memory stays bounded (spans dropped and reported), flush and shutdown answer in bounded time', async () => {
+test('a stuck thread: memory stays bounded (spans dropped and reported), flush, stats and shutdown answer in bounded time', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sst-thread-'));
   const script = join(dir, 'stuck.js');
   writeFileSync(script, 'for (;;) {}\n');
@@ -214,6 +214,9 @@ test('a stuck thread: memory stays bounded (spans dropped and reported), flush a
     assert.equal(lines.filter((l) => l.includes('analysis thread is 20 items behind')).length, 1, lines.join('\n'));
     const t0 = Date.now();
     await assert.rejects(proc.forceFlush(), /did not answer a flush within 300 ms/);
+    const stats = await proc.stats();
+    assert.equal(stats.dropped, 15);
+    assert.equal(stats.registry.values, 0);
     assert.ok(Date.now() - t0 < 2000);
   } finally {
     setDiagSink((l) => process.stderr.write(l + '\n'));

@@ -177,12 +177,15 @@ export class ThreadedSpanProcessor implements SstProcessor {
     const id = this.nextId++;
     return new Promise<ProcessorStats>((resolve) => {
       const here = { pending: this.queue.length, dropped: this.droppedHere };
-      this.statsWaiters.set(id, (s) => resolve({ ...s, pending: s.pending + here.pending, dropped: s.dropped + here.dropped }));
+      const unknown = (): void => { this.answered(id); resolve({ registry: { values: 0, keys: 0, bytes: 0 }, ...here }); };
+      // A thread that does not answer gets counted as knowing nothing, not waited for forever.
+      const timer = setTimeout(unknown, this.opts.answerTimeoutMs ?? ANSWER_TIMEOUT_MS);
+      this.statsWaiters.set(id, (s) => {
+        clearTimeout(timer);
+        resolve({ ...s, pending: s.pending + here.pending, dropped: s.dropped + here.dropped });
+      });
       this.holdOpen();
-      try { this.worker.postMessage({ t: 'stats', id } satisfies ControlRequest); } catch {
-        this.answered(id);
-        resolve({ registry: { values: 0, keys: 0, bytes: 0 }, ...here });
-      }
+      try { this.worker.postMessage({ t: 'stats', id } satisfies ControlRequest); } catch { clearTimeout(timer); unknown(); }
     });
   }
 
