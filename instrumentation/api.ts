@@ -31,8 +31,8 @@ export interface StartOptions {
 
 export interface SstHandle {
   readonly config: SstConfig;
-  /** The app thread's engine (catalog, detector). With the analysis thread (the default) the
-   *  registry that matching uses lives there: read its size with `processor.stats()`. */
+  /** The app thread's engine. With the analysis thread (the default) the registry that matching
+   *  uses is the thread's: read its size with `processor.stats()`. */
   readonly engine: Engine;
   readonly processor: SstProcessor;
   /** Where spans go, in words (for the startup line). */
@@ -79,8 +79,7 @@ export function start(o: StartOptions = {}): SstHandle | undefined {
     let removeLifecycle: (() => void) | undefined;
     let down: Promise<void> | undefined;
     const handle: SstHandle = {
-      config: cfg, processor: built.processor, exportDescription: built.exportDescription,
-      get engine() { return built.engine; },
+      config: cfg, engine: built.engine, processor: built.processor, exportDescription: built.exportDescription,
       forceFlush: () => built.processor.forceFlush(),
       shutdown: () => {
         down ??= (async () => {

@@ -105,15 +105,14 @@ export function buildSdk(o: BuildOptions): Built {
   // analysis (without it). It is built now, at start: built on the first first-party call instead,
   // its loading (libphonenumber's metadata, the detector) stalled that request ~145 ms in the soak.
   const catalog = buildCatalog(cfg, diag);
-  const built = buildEngine(cfg, key.key, diag, catalog);
-  const engine = (): Engine => built;
+  const engine = buildEngine(cfg, key.key, diag, catalog);
   const plan = o.exportProcessors ? undefined : planExport(env, serviceName);
   let spool: SpoolSpanProcessor | undefined;
   const inThread = (): SstProcessor => {
     const { SstSpanProcessor } = require('../span-processor/processor') as typeof import('../span-processor/processor');
     const exp = plan ? buildExport(plan, env, serviceName) : { processors: o.exportProcessors ?? [], spool: undefined };
     spool = exp.spool;
-    return new SstSpanProcessor(engine(), [...exp.processors, ...(o.spanProcessors ?? [])], { maxEventsPerSpan: cfg.maxEventsPerSpan });
+    return new SstSpanProcessor(engine, [...exp.processors, ...(o.spanProcessors ?? [])], { maxEventsPerSpan: cfg.maxEventsPerSpan });
   };
   // Processors passed in by the caller (tests, embedding apps) live on this thread, so analysis does too.
   let threaded = plan !== undefined && !(o.spanProcessors?.length) && analysisThreadWanted(env);
@@ -123,7 +122,7 @@ export function buildSdk(o: BuildOptions): Built {
       processor = new ThreadedSpanProcessor({
         init: { cfg, key: key.key, plan, env: { ...env }, serviceName, maxEventsPerSpan: cfg.maxEventsPerSpan },
         fallback: inThread,
-        identify: (capture) => carriedIds(engine().identify(capture)),
+        identify: (capture) => carriedIds(engine.identify(capture)),
         exitWaitMs: flushTimeoutMs(env),
       });
     } catch (e) {
@@ -185,8 +184,7 @@ export function buildSdk(o: BuildOptions): Built {
     }),
   });
   return {
-    sdk, processor, networkExport, exportDescription, instrumentations,
-    get engine() { return engine(); },
+    sdk, processor, engine, networkExport, exportDescription, instrumentations,
     flushSync: () => { processor.drain(); spool?.flushSync(); },
   };
 }

@@ -68,8 +68,18 @@ export class Engine {
 
   /** Tag the personal data of an incoming request and index it so later egress can be matched. */
   collect(capture: IngressCapture): CollectResult {
+    return this.collectIngress(capture, true);
+  }
+
+  /** The ids collect() would give the request's values, without indexing anything: the app's
+   *  thread answers first-party baggage with it while the analysis thread indexes (thread/host.ts). */
+  identify(capture: IngressCapture): CollectResult {
+    return this.collectIngress(capture, false);
+  }
+
+  private collectIngress(capture: IngressCapture, index: boolean): CollectResult {
     const det = this.detector.detectIngress(capture);
-    let tags = this.tag(det.values);
+    let tags = this.tag(det.values, index);
     // Every request has a client address and most a user agent: alone they make a health check a
     // "collect". They are indexed (an IP sent to a vendor is still found) but only reported next
     // to other personal data.
@@ -77,18 +87,9 @@ export class Engine {
     return { tags, truncated: det.truncated, errors: det.errors };
   }
 
-  /** The ids collect() would give the request's values, without indexing anything: the app's
-   *  thread answers first-party baggage with it while the analysis thread indexes (thread/host.ts). */
-  identify(capture: IngressCapture): CollectResult {
-    const det = this.detector.detectIngress(capture);
-    let tags = this.tag(det.values, false);
-    if (tags.every((t) => CONTEXT_CATEGORIES.has(t.category))) tags = [];
-    return { tags, truncated: det.truncated, errors: det.errors };
-  }
-
   /** Tag already-decoded leaves (DB rows, message payloads) the same way. */
   collectLeaves(leaves: readonly Leaf[]): CollectResult {
-    return { tags: this.tag(this.detector.detectLeaves(leaves)), truncated: false, errors: [] };
+    return { tags: this.tag(this.detector.detectLeaves(leaves), true), truncated: false, errors: [] };
   }
 
   /** Detection only, nothing registered (the DB flows register with their own subject rules). */
@@ -97,7 +98,7 @@ export class Engine {
   }
 
   /** All values of one request belong to one subject: the one named by its strongest identifier. */
-  private tag(values: readonly TaggedValue[], index = true): Tag[] {
+  private tag(values: readonly TaggedValue[], index: boolean): Tag[] {
     if (values.length === 0) return [];
     let subject: string | undefined;
     for (const cat of SUBJECT_ORDER) {
