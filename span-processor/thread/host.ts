@@ -1,6 +1,6 @@
 // The SST processor as the app's thread sees it when analysis runs on its own thread: ended spans
-// and ingress captures are queued as they come, and once per turn of the event loop sent as one
-// batch to the analysis thread (worker.ts), which detects, fingerprints, matches, scrubs and
+// and ingress captures are queued as they come, and every 5 ms sent as one batch to the analysis
+// thread (worker.ts), which detects, fingerprints, matches, scrubs and
 // exports. The app's thread keeps only the capture hooks and this hand-off, so a request costs
 // it about what plain OpenTelemetry costs (bench/README.md); the analysis uses another core.
 //
@@ -9,7 +9,7 @@
 // thread waits for it on a shared counter, with a bound. The ids a request carries in first-party
 // baggage are needed synchronously too, while the request is sent: those are computed here.
 import { join } from 'node:path';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace-base';
 import type { ProcessorStats, SstProcessor } from '../processor';
@@ -25,7 +25,7 @@ type Queued =
   | { kind: 'end'; span: ReadableSpan };
 
 export interface ThreadedOptions {
-  init: Omit<WorkerInit, 'control' | 'syncPort'>;
+  init: Omit<WorkerInit, 'control'>;
   /** The in-thread processor that takes over when the analysis thread fails. */
   fallback: () => SstProcessor;
   /** The fingerprint ids of a request's values, computed on the app's thread (first-party baggage). */
@@ -54,8 +54,8 @@ export class ThreadedSpanProcessor implements SstProcessor {
   private queue: Queued[] = [];
   private scheduled = false;
   private readonly worker: Worker;
+  /** [0]: the last synchronous flush the thread finished (it counts up, we wait on it). */
   private readonly control: Int32Array;
-  private readonly syncPort: MessagePort;
   private seq = 0;
   /** Ingress captures of requests still being served, by trace: their ids are computed here on
    *  demand, when the request calls a first-party host. */
@@ -82,16 +82,14 @@ export class ThreadedSpanProcessor implements SstProcessor {
   constructor(private readonly opts: ThreadedOptions) {
     const shared = new SharedArrayBuffer(4);
     this.control = new Int32Array(shared);
-    const { port1, port2 } = new MessageChannel();
-    this.syncPort = port1;
-    const workerData: WorkerInit = { ...opts.init, control: shared, syncPort: port2 };
+    const workerData: WorkerInit = { ...opts.init, control: shared };
     // Without NODE_OPTIONS: a worker runs its `--require`/`--import` preloads too (the app's other
     // agents, dotenv, …), which have no business in the analysis thread. The exporters read the
     // rest of the environment (OTEL_EXPORTER_OTLP_*) as on the app's thread.
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.NODE_OPTIONS;
     this.worker = new Worker(opts.script ?? join(__dirname, 'worker.js'), {
-      workerData, transferList: [port2], execArgv: [], env, name: 'sst-analysis',
+      workerData, execArgv: [], env, name: 'sst-analysis',
     });
     this.worker.on('message', (m: ControlReply) => this.reply(m));
     this.worker.on('error', (e) => this.fail(`the analysis thread failed: ${errorText(e)}`));
@@ -99,7 +97,6 @@ export class ThreadedSpanProcessor implements SstProcessor {
     // The app decides when the process ends, never our thread (after the listeners: adding a
     // 'message' listener refs the worker's port again).
     this.worker.unref();
-    this.syncPort.unref();
     // At exit the thread is torn down after the app's exit handlers: not a failure to recover from.
     process.once('exit', () => { this.stopping = true; });
   }
@@ -159,7 +156,7 @@ export class ThreadedSpanProcessor implements SstProcessor {
   drain(): void {
     if (this.fallback) { this.fallback.drain(); return; }
     this.post();
-    if (this.ask({ t: 'flushSync', seq: 0 }, this.opts.exitWaitMs) === undefined) {
+    if (!this.flushSyncOnThread(this.opts.exitWaitMs)) {
       diag(`the analysis thread did not finish within ${this.opts.exitWaitMs} ms at exit; spans still queued there are lost`);
     }
   }
@@ -271,26 +268,22 @@ export class ThreadedSpanProcessor implements SstProcessor {
     }
   }
 
-  /** Waits (blocking this thread, at most `ms`) for the answer to a synchronous request. */
-  private ask(msg: Extract<ControlRequest, { seq: number }>, ms: number): unknown {
+  /** Asks the thread to analyse everything and write the spool, and waits for it (blocking this
+   *  thread, at most `ms`); false if it did not finish in time. */
+  private flushSyncOnThread(ms: number): boolean {
     const seq = ++this.seq;
     try {
-      this.worker.postMessage({ ...msg, seq });
+      this.worker.postMessage({ t: 'flushSync', seq } satisfies ControlRequest);
     } catch {
-      return undefined;
+      return false;
     }
     const deadline = Date.now() + ms;
     for (;;) {
-      const answered = Atomics.load(this.control, 0);
-      if (answered >= seq) break;
+      const done = Atomics.load(this.control, 0);
+      if (done >= seq) return true;
       const left = deadline - Date.now();
-      if (left <= 0) return undefined;
-      Atomics.wait(this.control, 0, answered, left);
-    }
-    for (;;) {
-      const m = receiveMessageOnPort(this.syncPort) as { message: { seq: number; reply: unknown } } | undefined;
-      if (!m) return undefined;
-      if (m.message.seq === seq) return m.message.reply;
+      if (left <= 0) return false;
+      Atomics.wait(this.control, 0, done, left);
     }
   }
 

@@ -1,5 +1,4 @@
 // Messages between the app's thread and the analysis thread, besides the span batches of wire.ts.
-import type { MessagePort } from 'node:worker_threads';
 import type { ProcessorStats } from '../processor';
 
 export interface WorkerInit {
@@ -12,10 +11,8 @@ export interface WorkerInit {
   env: NodeJS.ProcessEnv;
   serviceName: string;
   maxEventsPerSpan: number;
-  /** Int32 [0]: sequence number of the last synchronous request answered. */
+  /** Int32 [0]: sequence number of the last synchronous flush finished. */
   control: SharedArrayBuffer;
-  /** Replies to synchronous requests, read with receiveMessageOnPort while the app's thread waits. */
-  syncPort: MessagePort;
 }
 
 export type ControlRequest =

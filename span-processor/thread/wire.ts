@@ -94,7 +94,7 @@ function wireBody(b: BodyCapture, transfer: ArrayBuffer[]): BodyCapture {
 
 /** A capture as a plain record: the same fields, bodies joined and transferred. */
 export function wireCapture(c: Capture, transfer: ArrayBuffer[]): Capture {
-  if (c.kind === 'db') return { ...c };
+  if (c.kind === 'db') return c; // strings and arrays only: the clone copies it
   if (c.kind === 'ingress') return { ...c, body: wireBody(c.body, transfer) };
   const out = { ...c, body: wireBody(c.body, transfer) };
   if (c.response) out.response = { ...c.response, body: wireBody(c.response.body, transfer) };

@@ -3,7 +3,7 @@
 // here, so the app's thread pays for neither the analysis nor the OTLP encoding.
 import { readlinkSync, writeSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { HrTime, SpanContext } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
@@ -133,9 +133,8 @@ function receive(items: WireItem[]): void {
   }
 }
 
-/** Answers a synchronous request: the reply first, then the sequence number the app's thread waits on. */
-function answer(seq: number, reply: unknown): void {
-  (init.syncPort as MessagePort).postMessage({ seq, reply });
+/** A synchronous flush is done: the app's thread waits on this counter. */
+function finished(seq: number): void {
   Atomics.store(control, 0, seq);
   Atomics.notify(control, 0);
 }
@@ -160,7 +159,7 @@ port.on('message', (msg: WireItem[] | ControlRequest) => {
     case 'stats': void processor.stats().then((stats) => port.postMessage({ t: 'stats', id: msg.id, stats } satisfies ControlReply)); break;
     case 'flushSync': {
       try { processor.drain(); exp.spool?.flushSync(); } catch (e) { diag(`final flush failed: ${errorText(e)}`); }
-      answer(msg.seq, null);
+      finished(msg.seq);
       break;
     }
   }
