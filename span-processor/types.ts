@@ -169,6 +169,9 @@ export interface Registry {
   lookupHashed?(h1: number, h2: number, digestBytes: number): readonly RegistryHit[] | undefined;
   /** Optional: nothing registered, so nothing can be matched. */
   isEmpty?(): boolean;
+  /** Optional: false when no plain key has ever had the ISO date shape `YYYY-MM-DD`, so a date
+   *  written in other forms in a payload cannot match and the matcher skips looking for dates. */
+  mayHaveDates?(): boolean;
   stats(): { values: number; keys: number; bytes: number };
   clear(): void;
 }

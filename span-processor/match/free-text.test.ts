@@ -69,3 +69,17 @@ test('anchors look only at the few words right before the value', () => {
   assert.equal(anchoredBefore(n, n.indexOf('Jane'), 'name'), true);
   assert.equal(anchoredBefore(n, n.indexOf('Jane'), 'email'), false);
 });
+
+test('dates in prose are looked for whenever a registered key has the ISO date shape, whatever its category', () => {
+  const reg = createRegistry({ key: Buffer.from('free-text-test-key'), defaultPhoneRegion: 'US', ttlSeconds: 3600, maxBytes: 8 << 20 });
+  const subject = reg.register({ category: 'email', value: 'jane.doe@example.com' })!.fp;
+  // Nothing date-shaped registered: the matcher skips the date scan (and finds nothing there).
+  assert.equal(reg.mayHaveDates?.(), false);
+  assert.deepEqual(found(reg, 'Customer jane.doe@example.com joined on March 5, 2021 and wants a plan.'), ['email']);
+  // A custom category holding an ISO date turns the scan on: the date written in words is found.
+  reg.register({ category: 'signup_date', value: '2021-03-05', subject });
+  assert.equal(reg.mayHaveDates?.(), true);
+  assert.deepEqual(found(reg, 'Customer jane.doe@example.com joined on March 5, 2021 and wants a plan.'), ['email', 'signup_date']);
+  reg.clear();
+  assert.equal(reg.mayHaveDates?.(), false);
+});

@@ -7,7 +7,7 @@ import { transformOf } from './transform';
 import { anchoredBefore } from './anchors';
 import type { MatchOptions } from './options';
 
-const DEFAULT_MAX_TOKENS = 20000;
+const DEFAULT_MAX_TOKENS = 50000;
 /** Hits kept for the policy pass; beyond this the capture is reported truncated. */
 const MAX_CANDIDATES = 10000;
 

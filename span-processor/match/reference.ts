@@ -384,7 +384,7 @@ export function referenceScanText(env: ScanEnv, text: string, whole: boolean, si
   scanPhones(env, text, sink);
   scanNumbers(env, text, whole, sink);
   // Dates are written with spaces or separators between digits; ids and digests are skipped.
-  if (text.length >= 8 && (hasSpace(text) || DATE_SEPARATOR.test(text)) && hasDigit(text)) scanDates(env, text, sink);
+  if (text.length >= 8 && env.registry.mayHaveDates?.() !== false && (hasSpace(text) || DATE_SEPARATOR.test(text)) && hasDigit(text)) scanDates(env, text, sink);
   if (hasSpace(text)) scanWords(env, text, emailSpans, sink);
   else if (text.length <= MAX_WHOLE && text.indexOf('.') > 0) scanDotSegments(env, text, sink);
 }

@@ -249,25 +249,20 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0 || c === 12 || c === 11;
 }
 
-/** Hex runs of exactly 32/40/64 chars bounded by non-hex (`<sha256>.<appendix>` works). */
-function scanHex(env: ScanEnv, text: string, sink: HitSink): void {
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    if (!isHex(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const start = i;
-    while (i < n && isHex(text.charCodeAt(i))) i++;
-    if (isDigestHexLength(i - start)) lookupHexRange(env, text, start, i, sink);
-    if (env.truncated) return;
-  }
-}
+/** Base64 runs (maximal runs of base64 / base64url chars) at least this long are kept for the
+ *  digest lookups: the shortest digest written in base64 has 22 chars, in hex 32. */
+const MIN_DIGEST_RUN = 22;
 
-/** Base64 / base64url runs whose unpadded length is a digest's (22 md5, 27 sha1, 43 sha256). */
-function scanBase64(env: ScanEnv, text: string, sink: HitSink): void {
+/**
+ * Digest runs, in one walk over the text: every maximal base64 run of ≥ 22 chars is noted (start,
+ * body end, end with `=` padding). Hex chars are base64 chars, so a maximal hex run lies inside one
+ * of them, and one long enough for a digest (32+) only inside a noted run: prose, whose words are
+ * short runs, is walked once instead of once per encoding. The lookups keep the order of two
+ * separate scans (every hex run, then every base64 run), which the budget and reference.ts rely on.
+ */
+function scanDigests(env: ScanEnv, text: string, sink: HitSink): void {
   const n = text.length;
+  const runs: number[] = [];
   let i = 0;
   while (i < n) {
     if (!isB64(text.charCodeAt(i))) {
@@ -275,23 +270,45 @@ function scanBase64(env: ScanEnv, text: string, sink: HitSink): void {
       continue;
     }
     const start = i;
-    let url = false;
-    let std = false;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (!isB64(c)) break;
-      if (c === 45 || c === 95) url = true;
-      else if (c === 43 || c === 47) std = true;
-      i++;
-    }
+    while (i < n && isB64(text.charCodeAt(i))) i++;
     const bodyEnd = i;
     while (i < n && i - bodyEnd < 2 && text.charCodeAt(i) === 61) i++;
-    const padded = i > bodyEnd;
-    if (isDigestB64Length(bodyEnd - start) && !(url && std)) {
-      const enc: TokenEncoding = url || (!std && !padded) ? 'base64url' : 'base64';
-      lookupB64Range(env, text, start, bodyEnd, i, enc, sink);
+    if (bodyEnd - start >= MIN_DIGEST_RUN) runs.push(start, bodyEnd, i);
+  }
+  const count = runs.length;
+  // Hex runs of exactly 32/40/64 chars bounded by non-hex (`<sha256>.<appendix>` works).
+  for (let r = 0; r < count; r += 3) {
+    const end = runs[r + 1];
+    if (end - runs[r] < 32) continue;
+    let j = runs[r];
+    while (j < end) {
+      if (!isHex(text.charCodeAt(j))) {
+        j++;
+        continue;
+      }
+      const start = j;
+      while (j < end && isHex(text.charCodeAt(j))) j++;
+      if (isDigestHexLength(j - start)) lookupHexRange(env, text, start, j, sink);
       if (env.truncated) return;
     }
+  }
+  // Base64 / base64url runs whose unpadded length is a digest's (22 md5, 27 sha1, 43 sha256).
+  for (let r = 0; r < count; r += 3) {
+    const start = runs[r];
+    const bodyEnd = runs[r + 1];
+    if (!isDigestB64Length(bodyEnd - start)) continue;
+    let url = false;
+    let std = false;
+    for (let j = start; j < bodyEnd; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 45 || c === 95) url = true;
+      else if (c === 43 || c === 47) std = true;
+    }
+    if (url && std) continue;
+    const end = runs[r + 2];
+    const enc: TokenEncoding = url || (!std && end === bodyEnd) ? 'base64url' : 'base64';
+    lookupB64Range(env, text, start, bodyEnd, end, enc, sink);
+    if (env.truncated) return;
   }
 }
 
@@ -462,49 +479,60 @@ function scanWords(env: ScanEnv, text: string, emailSpans: readonly number[], as
 }
 
 /**
- * One ASCII whitespace token in one walk: as written, lowercased (when that differs), and without
- * inner punctuation lowercased (`O'Neil` → `oneil`, when something was dropped), in that order.
+ * One ASCII whitespace token: as written, lowercased (when that differs), and without inner
+ * punctuation lowercased (`O'Neil` → `oneil`, when something was dropped), in that order. Prose
+ * tokens are mostly lowercase words: the first walk hashes them as written and notes whether the
+ * other two keys differ; only then is the token walked again for them.
  */
 function lookupTokenRange(env: ScanEnv, text: string, start: number, end: number, weak: boolean, sink: HitSink): void {
   const len = end - start;
   let a = SEED_A;
   let b = SEED_B;
-  let la = SEED_A;
-  let lb = SEED_B;
-  let sa = SEED_A;
-  let sb = SEED_B;
-  let slen = 0;
   let upper = false;
+  let stripped = false;
   for (let i = start; i < end; i++) {
-    let c = text.charCodeAt(i);
+    const c = text.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x5bd1e995);
     b ^= b >>> 15;
-    if (c >= 65 && c <= 90) {
-      upper = true;
-      c += 32;
-    }
-    la = Math.imul(la ^ c, 0x01000193);
-    lb = Math.imul(lb ^ c, 0x5bd1e995);
-    lb ^= lb >>> 15;
-    if (isAsciiAlnum(c)) {
-      sa = Math.imul(sa ^ c, 0x01000193);
-      sb = Math.imul(sb ^ c, 0x5bd1e995);
-      sb ^= sb >>> 15;
-      slen++;
-    }
+    if (c >= 65 && c <= 90) upper = true;
+    else if (!isAsciiAlnum(c)) stripped = true;
   }
   if (spend(env)) {
     finishHash(a, b, len, H);
     report(hashedLookup(env, len), start, end, 'word', weak, sink);
     if (upper && spend(env)) {
-      finishHash(la, lb, len, H);
+      a = SEED_A;
+      b = SEED_B;
+      for (let i = start; i < end; i++) {
+        let c = text.charCodeAt(i);
+        if (c >= 65 && c <= 90) c += 32;
+        a = Math.imul(a ^ c, 0x01000193);
+        b = Math.imul(b ^ c, 0x5bd1e995);
+        b ^= b >>> 15;
+      }
+      finishHash(a, b, len, H);
       report(hashedLookup(env, len), start, end, 'word', weak, sink);
     }
   }
-  // all alphanumeric: nothing was dropped; nothing left: no lookup either
-  if (slen === len || slen === 0 || !spend(env)) return;
-  finishHash(sa, sb, slen, H);
+  // all alphanumeric: nothing was dropped (no lookup, no budget spent)
+  if (!stripped) return;
+  a = SEED_A;
+  b = SEED_B;
+  let slen = 0;
+  for (let i = start; i < end; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (isAsciiAlnum(c)) {
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
+      slen++;
+    }
+  }
+  // nothing left: no lookup either
+  if (slen === 0 || !spend(env)) return;
+  finishHash(a, b, slen, H);
   report(hashedLookup(env, slen), start, end, 'word', weak, sink);
 }
 
@@ -739,17 +767,15 @@ export function scanText(env: ScanEnv, text: string, whole: boolean, sink: HitSi
     }
   }
   if (whole) scanWholeText(env, text, ascii, sink);
-  if (n >= 22) {
-    scanHex(env, text, sink);
-    scanBase64(env, text, sink);
-  }
+  if (n >= MIN_DIGEST_RUN) scanDigests(env, text, sink);
   const emailSpans = scanEmails(env, text, whole, sink);
   if (digit) {
     scanPhones(env, text, sink);
     scanNumbers(env, text, whole, sink);
   }
   // Dates are written with spaces or separators between digits; ids and digests are skipped.
-  if (n >= 8 && digit && (space || DATE_SEPARATOR.test(text))) scanDates(env, text, sink);
+  // A registry without ISO-date keys cannot match a date in any writing.
+  if (n >= 8 && digit && env.registry.mayHaveDates?.() !== false && (space || DATE_SEPARATOR.test(text))) scanDates(env, text, sink);
   if (space) scanWords(env, text, emailSpans, ascii, sink);
   else if (n <= MAX_WHOLE && text.indexOf('.') > 0) scanDotSegments(env, text, sink);
 }

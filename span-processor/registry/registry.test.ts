@@ -224,3 +224,21 @@ test('memory: stats().bytes of 10k emails is within 2x of the measured heap grow
   // And an absolute sanity bound: a few KB per email (≈ 25 keys each), not tens of KB.
   assert.ok(bytes / n < 8 * 1024, `${bytes / n} bytes per email`);
 });
+
+test('the plain-key filter: live keys are found through its rebuilds and a byte cap\'s evictions; evicted ones are not', () => {
+  // 60k names under a 2 MB cap: the filter grows past its first size (8192 plain keys) and is
+  // rebuilt while the oldest values are evicted.
+  const r = make({ maxBytes: 2 * 1024 * 1024 });
+  // letters only: a name's variants drop digits, so `Zq1a` and `Zq2a` would share keys
+  const name = (i: number) => `Zq${i.toString(26).replace(/./g, (d) => String.fromCharCode(97 + parseInt(d, 26)))}x`;
+  for (let i = 0; i < 60_000; i++) r.register({ category: 'name', value: name(i) });
+  const live = r.stats().values;
+  assert.ok(live > 5_000 && live < 60_000, `${live} values live under the cap`);
+  // Registered once each and never touched again, the live values are the most recent ones: every
+  // one of them is found by its plain keys, those indexed before the filter's last rebuild too.
+  for (let i = 60_000 - live; i < 60_000; i++) {
+    assert.ok(r.lookupPlain(name(i).toLowerCase())?.length, `recent value ${i} found lowercased`);
+    assert.ok(r.lookupPlain(name(i))?.length, `recent value ${i} found as written`);
+  }
+  for (let i = 0; i < 1000; i++) assert.equal(r.lookupPlain(name(i).toLowerCase()), undefined, `evicted value ${i}`);
+});

@@ -20,6 +20,7 @@ import type { Category, DigestForm, RegisterInput, Registry, RegistryHit, Varian
 import { canonicalize } from '../fingerprint/canonical';
 import { FINGERPRINT_CHARS } from '../fingerprint/fingerprint';
 import { createFingerprinter, type Fingerprinter } from './keyed-hash';
+import { KeyFilter, BITS_PER_KEY as FILTER_BITS_PER_KEY } from './key-filter';
 import { HashIndex, SHARDS, SLOT_BYTES, TYPICAL_LOAD, type HashPair } from './hash-index';
 import { hashDigestBytes, hashDigestLatin1, hashString, mixInto } from './key-hash';
 import { ValueStore, COLUMN_BYTES, NO_VALUE, SLOT_DEAD } from './value-store';
@@ -52,8 +53,9 @@ const PURGE_GAP_MS = 4;
 const PURGE_FORCE_SHARE = 0.5;
 
 // Byte accounting for the cap, from the layout: slots at the shards' typical fill.
-/** One index entry. */
-const KEY_BYTES = Math.ceil(SLOT_BYTES / TYPICAL_LOAD);
+/** One index entry at the shards' typical fill, and its share of the plain-key filter: 12-24 bits
+ *  a plain key (key-filter.ts), 18 on average, and plain keys are about a quarter of all keys. */
+const KEY_BYTES = Math.ceil(SLOT_BYTES / TYPICAL_LOAD + (1.5 * FILTER_BITS_PER_KEY) / 8 / 4);
 /** A value's columns and its entry in the id index. */
 const VALUE_BYTES = COLUMN_BYTES + KEY_BYTES;
 
@@ -66,6 +68,8 @@ const REF_SHIFT = 4;
 const MAX_VALUES = 2 ** (32 - REF_SHIFT) - 2;
 
 const REGION = /^[A-Z]{2}$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const isIsoDate = (key: string): boolean => key.length === 10 && key.charCodeAt(4) === 45 && ISO_DATE.test(key);
 
 const slotOf = (ref: number): number => (ref >>> REF_SHIFT) - 1;
 const digestCodeOf = (ref: number): number => ref & 3;
@@ -79,6 +83,10 @@ class FingerprintRegistry implements Registry {
   private readonly ids = new HashIndex();
   /** Every key of every value → reference. */
   private readonly keys = new HashIndex();
+  /** Plain keys only: answers most misses of prose lookups without probing `keys`. */
+  private readonly plainFilter = new KeyFilter();
+  /** A plain key of the ISO date shape was indexed (since the last clear; evictions keep it set). */
+  private dateKeys = false;
   private readonly categories: Category[] = [];
   private readonly categoryNumbers = new Map<string, number>();
   private bytes = 0;
@@ -206,6 +214,10 @@ class FingerprintRegistry implements Registry {
     return this.values.live === 0;
   }
 
+  mayHaveDates(): boolean {
+    return this.dateKeys;
+  }
+
   stats(): { values: number; keys: number; bytes: number } {
     return { values: this.values.live, keys: this.liveKeys, bytes: this.bytes };
   }
@@ -215,6 +227,8 @@ class FingerprintRegistry implements Registry {
     this.unindexed.clear();
     this.ids.clear();
     this.keys.clear();
+    this.plainFilter.reset(0);
+    this.dateKeys = false;
     this.bytes = 0;
     this.liveKeys = 0;
     this.deadEntries = 0;
@@ -225,13 +239,19 @@ class FingerprintRegistry implements Registry {
 
   /** Memory actually allocated (index and column capacity), for benchmarks. */
   allocatedBytes(): number {
-    return this.keys.capacityBytes() + this.ids.capacityBytes() + this.values.capacityBytes();
+    return this.keys.capacityBytes() + this.ids.capacityBytes() + this.values.capacityBytes() + this.plainFilter.bytes;
+  }
+
+  /** Bytes of value columns reserved but never used (address space, not memory), for benchmarks. */
+  reservedUnusedBytes(): number {
+    return this.values.capacityBytes() - this.values.usedBytes();
   }
 
   // ----------------------------------------------------------------------------------------------
 
   /** Live entries under the hash in `this.hash` with this digest code (0 = plain). */
   private lookup(digestCode: number): readonly RegistryHit[] | undefined {
+    if (digestCode === 0 && !this.plainFilter.mayHave(this.hash.h1, this.hash.h2)) return undefined;
     const n = this.keys.find(this.hash.h1, this.hash.h2, this.found, MAX_CANDIDATES);
     if (n === 0) return undefined;
     const v = this.values;
@@ -295,8 +315,10 @@ class FingerprintRegistry implements Registry {
       const seen = plain ? seenPlain : seenDigest;
       if (seen.has(key)) return;
       seen.add(key);
-      if (plain) hashString(key, this.hash);
-      else hashDigestLatin1(key, this.hash);
+      if (plain) {
+        hashString(key, this.hash);
+        if (!this.dateKeys && isIsoDate(key)) this.dateKeys = true;
+      } else hashDigestLatin1(key, this.hash);
       this.addKey(slot, spelling > 0, ((slot + 1) << REF_SHIFT | VARIANT_CODE[variant] << 2 | digestCodeOfForm(form)) >>> 0);
     });
   }
@@ -330,6 +352,23 @@ class FingerprintRegistry implements Registry {
     v.keys[slot]++;
     this.liveKeys++;
     this.bytes += KEY_BYTES;
+    if (digestCodeOf(ref) === 0) {
+      this.plainFilter.add(h1, h2);
+      if (this.plainFilter.needsRebuild) this.rebuildFilter();
+    }
+  }
+
+  /** Sizes the plain-key filter for the live plain keys and adds them again (stale bits go). */
+  private rebuildFilter(): void {
+    const v = this.values;
+    let live = 0;
+    this.keys.forEach((_h1, _h2, ref) => {
+      if (digestCodeOf(ref) === 0 && v.isLive(slotOf(ref))) live++;
+    });
+    this.plainFilter.reset(live);
+    this.keys.forEach((h1, h2, ref) => {
+      if (digestCodeOf(ref) === 0 && v.isLive(slotOf(ref))) this.plainFilter.add(h1, h2);
+    });
   }
 
   private setSubject(slot: number, subject: string): void {

@@ -81,6 +81,12 @@ export class ValueStore {
     return this.capacity() * COLUMN_BYTES;
   }
 
+  /** Bytes of the slots ever used: the columns' pages that hold data (the rest of a reserve is
+   *  address space the OS has not backed yet). */
+  usedBytes(): number {
+    return this.top * COLUMN_BYTES;
+  }
+
   isLive(i: number): boolean {
     return this.state[i] === SLOT_LIVE;
   }
