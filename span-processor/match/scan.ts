@@ -755,21 +755,30 @@ export function scanText(env: ScanEnv, text: string, whole: boolean, sink: HitSi
   let ascii = true;
   let space = false;
   let digit = false;
+  let letter = false;
+  /** a char other than an ASCII letter or digit */
+  let other = false;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c > 127) {
       ascii = false;
+      other = true;
       if (c === 0xa0) space = true;
-    } else if (c <= 32) {
-      if (isSpace(c)) space = true;
     } else if (c >= 48 && c <= 57) {
       digit = true;
+    } else if ((c | 32) >= 97 && (c | 32) <= 122) {
+      letter = true;
+    } else {
+      other = true;
+      if (c <= 32 && isSpace(c)) space = true;
     }
   }
   if (whole) scanWholeText(env, text, ascii, sink);
   if (n >= MIN_DIGEST_RUN) scanDigests(env, text, sink);
   const emailSpans = scanEmails(env, text, whole, sink);
-  if (digit) {
+  // Phone and number runs must start and end at a non-alphanumeric boundary: in a text of letters
+  // and digits only (a hex digest, an id) that is the whole text, so it must be all digits.
+  if (digit && (other || !letter)) {
     scanPhones(env, text, sink);
     scanNumbers(env, text, whole, sink);
   }
@@ -836,13 +845,28 @@ function scanWholeString(env: ScanEnv, text: string, sink: HitSink): void {
   if (norm !== text) lookupPlain(env, norm, 0, text.length, 'whole', false, sink);
 }
 
+/** SHA-256 of short whole values: the same few (`1`, `US`, `m`, a URL's `v2`) come back in every
+ *  payload, and a one-shot digest costs more than the rest of their lookup. */
+const SHORT_DIGESTS = new Map<string, Buffer>();
+const SHORT_DIGESTS_MAX = 1024;
+
+function shortDigest(token: string): Buffer {
+  let d = SHORT_DIGESTS.get(token);
+  if (d === undefined) {
+    if (SHORT_DIGESTS.size >= SHORT_DIGESTS_MAX) SHORT_DIGESTS.clear();
+    d = hash('sha256', token, 'buffer');
+    SHORT_DIGESTS.set(token, d);
+  }
+  return d;
+}
+
 /**
  * A whole value of one or two characters (`US`, `F`, `CA`): the registry keeps such variants only
  * as digests, so the value is hashed and looked up that way. The hit is still a plain share.
  */
 function lookupShort(env: ScanEnv, token: string, end: number, sink: HitSink): void {
   if (!spend(env)) return;
-  const hits = env.registry.lookupDigest(hash('sha256', token, 'buffer'));
+  const hits = env.registry.lookupDigest(shortDigest(token));
   if (hits === undefined || hits.length === 0) return;
   const plain: RegistryHit[] = [];
   for (const h of hits) if (h.digest === 'sha256') plain.push({ ...h, digest: undefined });
