@@ -104,12 +104,10 @@ export class HashIndex {
     return n;
   }
 
-  /** Calls `visit` with every entry (in no particular order). */
-  forEach(visit: (h1: number, h2: number, ref: number) => void): void {
-    for (const s of this.shards) {
-      const { hashes, checks, refs, size } = s;
-      for (let i = 0; i < size; i++) if (refs[i] !== 0) visit(hashes[i], checks[i], refs[i]);
-    }
+  /** Calls `visit` with every entry of shard `index` (0 .. SHARDS - 1). */
+  forEachInShard(index: number, visit: (h1: number, h2: number, ref: number) => void): void {
+    const { hashes, checks, refs, size } = this.shards[index];
+    for (let i = 0; i < size; i++) if (refs[i] !== 0) visit(hashes[i], checks[i], refs[i]);
   }
 
   /** Removes the first entry under the hash whose reference is `ref`. */

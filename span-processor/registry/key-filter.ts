@@ -9,7 +9,7 @@
 // the registry counts it in its per-key bytes (KEY_BYTES).
 // Bits cannot be cleared, so evicted values leave stale bits behind (more false passes, never a
 // missed key); the owner rebuilds it from the index once the keys added since the last build reach
-// twice what it was sized for (≈ 5 % false passes by then), which both grows it and drops stale bits.
+// twice what it was sized for, which both grows it and drops stale bits.
 
 const MIN_WORDS = 256;
 /** Design load: bits per key at (re)build time. */
@@ -46,6 +46,11 @@ export class KeyFilter {
   /** Whether enough keys were added since the last build that it should be rebuilt. */
   get needsRebuild(): boolean {
     return this.added * BITS_PER_KEY > this.words.length * 32 * 2;
+  }
+
+  /** Four times its design load (≈ 25 % false passes): a rebuild under way should not wait. */
+  get overloaded(): boolean {
+    return this.added * BITS_PER_KEY > this.words.length * 32 * 4;
   }
 
   /** Empties it, sized for `keys` keys; the caller adds them again. */

@@ -225,13 +225,28 @@ test('memory: stats().bytes of 10k emails is within 2x of the measured heap grow
   assert.ok(bytes / n < 8 * 1024, `${bytes / n} bytes per email`);
 });
 
+test('the plain-key filter: every key is found before, during and after its rebuilds', () => {
+  // No cap: every value stays, so a rebuild that dropped keys of older values shows here.
+  const r = make();
+  const name = (i: number) => `Zq${i.toString(26).replace(/./g, (d) => String.fromCharCode(97 + parseInt(d, 26)))}x`;
+  for (let i = 0; i < 40_000; i++) {
+    r.register({ category: 'name', value: name(i) });
+    if (i % 4000 === 3999) for (let k = 0; k <= i; k += 7) assert.ok(r.lookupPlain(name(k).toLowerCase())?.length, `value ${k} found after ${i + 1} registrations`);
+  }
+  for (let k = 0; k < 40_000; k++) assert.ok(r.lookupPlain(name(k))?.length, `value ${k} found as written`);
+});
+
 test('the plain-key filter: live keys are found through its rebuilds and a byte cap\'s evictions; evicted ones are not', () => {
   // 60k names under a 2 MB cap: the filter grows past its first size (8192 plain keys) and is
   // rebuilt while the oldest values are evicted.
   const r = make({ maxBytes: 2 * 1024 * 1024 });
   // letters only: a name's variants drop digits, so `Zq1a` and `Zq2a` would share keys
   const name = (i: number) => `Zq${i.toString(26).replace(/./g, (d) => String.fromCharCode(97 + parseInt(d, 26)))}x`;
-  for (let i = 0; i < 60_000; i++) r.register({ category: 'name', value: name(i) });
+  for (let i = 0; i < 60_000; i++) {
+    r.register({ category: 'name', value: name(i) });
+    // mid-rebuild too: the filter in use only gains bits until the new one replaces it
+    if (i % 5000 === 4999) for (let k = i - 499; k <= i; k++) assert.ok(r.lookupPlain(name(k).toLowerCase())?.length, `value ${k} found while registering`);
+  }
   const live = r.stats().values;
   assert.ok(live > 5_000 && live < 60_000, `${live} values live under the cap`);
   // Registered once each and never touched again, the live values are the most recent ones: every

@@ -84,7 +84,14 @@ class FingerprintRegistry implements Registry {
   /** Every key of every value → reference. */
   private readonly keys = new HashIndex();
   /** Plain keys only: answers most misses of prose lookups without probing `keys`. */
-  private readonly plainFilter = new KeyFilter();
+  private plainFilter = new KeyFilter();
+  /** The filter's rebuild, one index shard per step: 1 counts the live plain keys, 2 adds them to
+   *  `nextFilter` (which also gets every key added meanwhile); then it replaces `plainFilter`. */
+  private filterPhase: 0 | 1 | 2 = 0;
+  private filterShard = 0;
+  private filterCount = 0;
+  private nextFilter: KeyFilter | null = null;
+  private lastFilterStepAt = -Infinity;
   /** A plain key of the ISO date shape was indexed (since the last clear; evictions keep it set). */
   private dateKeys = false;
   private readonly categories: Category[] = [];
@@ -152,6 +159,7 @@ class FingerprintRegistry implements Registry {
     const now = this.now();
     this.sweepExpired(now);
     this.purgeStep();
+    this.filterStep();
 
     const v = this.values;
     hashString(value, this.hash);
@@ -228,6 +236,8 @@ class FingerprintRegistry implements Registry {
     this.ids.clear();
     this.keys.clear();
     this.plainFilter.reset(0);
+    this.filterPhase = 0;
+    this.nextFilter = null;
     this.dateKeys = false;
     this.bytes = 0;
     this.liveKeys = 0;
@@ -354,21 +364,46 @@ class FingerprintRegistry implements Registry {
     this.bytes += KEY_BYTES;
     if (digestCodeOf(ref) === 0) {
       this.plainFilter.add(h1, h2);
-      if (this.plainFilter.needsRebuild) this.rebuildFilter();
+      this.nextFilter?.add(h1, h2);
+      if (this.filterPhase === 0 && this.plainFilter.needsRebuild) {
+        this.filterPhase = 1;
+        this.filterShard = 0;
+        this.filterCount = 0;
+      }
     }
   }
 
-  /** Sizes the plain-key filter for the live plain keys and adds them again (stale bits go). */
-  private rebuildFilter(): void {
+  /**
+   * One shard of the plain-key filter's rebuild (sized for the live plain keys, without the bits of
+   * evicted values). In steps like the purge: rebuilding a full registry's filter in one go held
+   * the thread for ~200 ms. The current filter answers until the new one is complete; it only
+   * gains bits meanwhile, so no key is missed.
+   */
+  private filterStep(): void {
+    if (this.filterPhase === 0) return;
+    const t = performance.now();
+    // Spaced like purge steps, unless the filter has grown far past its design load.
+    if (t - this.lastFilterStepAt < PURGE_GAP_MS && !this.plainFilter.overloaded) return;
+    this.lastFilterStepAt = t;
     const v = this.values;
-    let live = 0;
-    this.keys.forEach((_h1, _h2, ref) => {
-      if (digestCodeOf(ref) === 0 && v.isLive(slotOf(ref))) live++;
+    if (this.filterPhase === 1) {
+      this.keys.forEachInShard(this.filterShard, (_h1, _h2, ref) => {
+        if (digestCodeOf(ref) === 0 && v.isLive(slotOf(ref))) this.filterCount++;
+      });
+      if (++this.filterShard < SHARDS) return;
+      this.nextFilter = new KeyFilter(this.filterCount);
+      this.filterPhase = 2;
+      this.filterShard = 0;
+      return;
+    }
+    const next = this.nextFilter!;
+    this.keys.forEachInShard(this.filterShard, (h1, h2, ref) => {
+      if (digestCodeOf(ref) === 0 && v.isLive(slotOf(ref))) next.add(h1, h2);
     });
-    this.plainFilter.reset(live);
-    this.keys.forEach((h1, h2, ref) => {
-      if (digestCodeOf(ref) === 0 && v.isLive(slotOf(ref))) this.plainFilter.add(h1, h2);
-    });
+    if (++this.filterShard < SHARDS) return;
+    this.plainFilter = next;
+    this.nextFilter = null;
+    this.filterPhase = 0;
   }
 
   private setSubject(slot: number, subject: string): void {
