@@ -18,6 +18,7 @@ import { ADDRESS_LETTER_CLASS, isNonAsciiAddressChar } from '../detect/email';
 import { findDates } from './dates';
 import { normalizeNumber, readNumber } from './numbers';
 import { phoneForms, type PhoneRegion } from './phone';
+import { ALNUM, ASCII_WS, B64, CHAR_CLASS, HEX, PHONE, SPACE, WORD } from './char-class';
 
 export type TokenKind = 'whole' | 'digest' | 'email' | 'phone' | 'word' | 'pair' | 'phrase' | 'date' | 'number' | 'segment';
 export type TokenEncoding = '' | 'base64' | 'base64url';
@@ -61,6 +62,10 @@ const WORD_CHAR = /[\p{L}\p{M}\p{N}]/uy;
 const ALL_DIGITS = /^\p{N}+$/u;
 const WHITESPACE_RUN = /\s+/g;
 const NON_ALNUM_RE = /[^\p{L}\p{M}\p{N}]+/gu;
+/** Chars that can start a phone run, and digits: searched for by the regex engine, which skips
+ *  prose faster than a loop over each char. */
+const PHONE_START = /[0-9+(]/g;
+const DIGIT = /[0-9]/g;
 
 function spend(env: ScanEnv): boolean {
   if (env.tokensLeft <= 0) {
@@ -229,24 +234,24 @@ function lookupB64Range(env: ScanEnv, text: string, start: number, bodyEnd: numb
 }
 
 function isHex(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+  return (CHAR_CLASS[c & 0xffff] & HEX) !== 0;
 }
 
 function isB64(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 45 || c === 95;
+  return (CHAR_CLASS[c & 0xffff] & B64) !== 0;
 }
 
 function isAsciiAlnum(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return (CHAR_CLASS[c & 0xffff] & ALNUM) !== 0;
 }
 
 /** Letters or digits, counting any non-ASCII char as a letter (boundary checks only). */
 function isWordChar(c: number): boolean {
-  return isAsciiAlnum(c) || c > 127;
+  return (CHAR_CLASS[c & 0xffff] & WORD) !== 0;
 }
 
 function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0 || c === 12 || c === 11;
+  return (CHAR_CLASS[c & 0xffff] & SPACE) !== 0;
 }
 
 /** Base64 runs (maximal runs of base64 / base64url chars) at least this long are kept for the
@@ -357,7 +362,7 @@ function insideSpans(spans: readonly number[], start: number, end: number): bool
 }
 
 function isPhoneChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || c === 32 || c === 40 || c === 41 || c === 43 || c === 45 || c === 46 || c === 0xa0;
+  return (CHAR_CLASS[c & 0xffff] & PHONE) !== 0;
 }
 
 /** Runs of digits with `+ ( ) - .` and single spaces, 7–20 digits, bounded by non-alphanumerics. */
@@ -366,9 +371,11 @@ function scanPhones(env: ScanEnv, text: string, sink: HitSink): void {
   let found = 0;
   let i = 0;
   while (i < n && found < MAX_PHONES) {
-    const c = text.charCodeAt(i);
-    const startsRun = (c >= 48 && c <= 57) || c === 43 || c === 40;
-    if (!startsRun || (i > 0 && isWordChar(text.charCodeAt(i - 1)))) {
+    // the next char that can start a run, found by the regex engine (prose has few)
+    PHONE_START.lastIndex = i;
+    if (!PHONE_START.test(text)) break;
+    i = PHONE_START.lastIndex - 1;
+    if (i > 0 && isWordChar(text.charCodeAt(i - 1))) {
       i++;
       continue;
     }
@@ -411,8 +418,10 @@ function scanNumbers(env: ScanEnv, text: string, whole: boolean, sink: HitSink):
   const n = text.length;
   let i = 0;
   while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c < 48 || c > 57 || (i > 0 && isWordChar(text.charCodeAt(i - 1)))) {
+    DIGIT.lastIndex = i;
+    if (!DIGIT.test(text)) break;
+    i = DIGIT.lastIndex - 1;
+    if (i > 0 && isWordChar(text.charCodeAt(i - 1))) {
       i++;
       continue;
     }
@@ -658,7 +667,7 @@ function startsPhrase(c: number): boolean {
 
 /** JS `\s` restricted to ASCII. */
 function isAsciiWhitespace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13);
+  return (CHAR_CLASS[c & 0xffff] & ASCII_WS) !== 0;
 }
 
 /**
