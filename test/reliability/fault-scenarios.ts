@@ -73,6 +73,11 @@ export interface FaultOptions {
   appSignals?: string;
   /** Send the signal while the burst is still running (after this many responses). */
   signalAfter?: number;
+  /** After the burst, wait up to this many ms for the analysis to catch up (its queue empty) and
+   *  the sink to receive an export before the signal: for scenarios about what the app says when
+   *  the collector answers, not about whether the analysis keeps pace on a loaded machine (on a
+   *  busy CI machine the niced analysis thread can be seconds behind the burst). */
+  settleMs?: number;
   flushTimeoutMs?: number;
 }
 
@@ -178,6 +183,13 @@ export async function runFault(o: FaultOptions): Promise<FaultResult> {
     };
     await Promise.all(Array.from({ length: o.concurrency ?? 8 }, worker));
     let rssEnd = rssStart;
+    if (!signalSentAt && o.settleMs !== undefined) {
+      const until = Date.now() + o.settleMs;
+      const settled = async () => (JSON.parse((await call(agent, port, 'GET', '/settled')).text) as { pending: number | null }).pending === 0;
+      while (Date.now() < until && !(sink.received > 0 && (await settled()))) await new Promise((r) => setTimeout(r, 50));
+      // the collector's answer reaches the exporter a moment after the sink counted the request
+      await new Promise((r) => setTimeout(r, 300));
+    }
     if (!signalSentAt) {
       rssEnd = (await mem()).rss;
       signalSentAt = Date.now();
@@ -212,10 +224,10 @@ export async function runFault(o: FaultOptions): Promise<FaultResult> {
 /** The fault matrix: every scenario the docs report. */
 export const MATRIX: FaultOptions[] = [
   { name: 'no instrumentation (reference)', sink: 'none', instrumented: false },
-  { name: 'collector healthy', sink: 'ok' },
+  { name: 'collector healthy', sink: 'ok', settleMs: 20_000 },
   { name: 'collector down (connection refused)', sink: 'down' },
   { name: 'collector slow (answers after 10 s)', sink: 'slow' },
-  { name: 'collector answers 500', sink: 'status-500' },
+  { name: 'collector answers 500', sink: 'status-500', settleMs: 20_000 },
   { name: 'collector answers 429', sink: 'status-429' },
   { name: 'collector slow, 3000 requests (export queue cap)', sink: 'slow', requests: 3000, concurrency: 16 },
   { name: 'spool dir unwritable (ENOTDIR)', sink: 'none', env: { SST_SPOOL_DIR: '/dev/null/spool' } },

@@ -2,6 +2,7 @@
 // The service the fault tests run: plain node:http, knows nothing about instrumentation.
 //   POST /signup   reads the JSON body, answers {"ok":true,"n":<count>}
 //   GET  /mem      {"rss":…, "heapUsed":…, "pending":<sst detection queue or null>}
+//   GET  /settled  {"pending":<items the analysis has not processed yet, or null without sst>}
 // FAULT_APP_SIGNALS=exit:<code> installs SIGTERM/SIGINT handlers that close and exit with <code>;
 // without it the default signal action (die by the signal) applies.
 const http = require('node:http');
@@ -14,6 +15,15 @@ const server = http.createServer((req, res) => {
     const pending = s && s.handle ? s.handle.processor.pending() : null;
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, pending }));
+    return;
+  }
+  if (req.method === 'GET' && req.url === '/settled') {
+    const s = globalThis[Symbol.for('@sst/otel-auto')];
+    const stats = s && s.handle ? s.handle.processor.stats().then((st) => st.pending, () => null) : Promise.resolve(null);
+    void stats.then((pending) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ pending }));
+    });
     return;
   }
   const chunks = [];
