@@ -391,7 +391,13 @@ class FingerprintRegistry implements Registry {
         if (digestCodeOf(ref) === 0 && v.isLive(slotOf(ref))) this.filterCount++;
       });
       if (++this.filterShard < SHARDS) return;
-      this.nextFilter = new KeyFilter(this.filterCount);
+      try {
+        this.nextFilter = new KeyFilter(this.filterCount);
+      } catch {
+        // no memory for it: the current filter stays (it never misses a key, it only passes more)
+        this.filterPhase = 0;
+        return;
+      }
       this.filterPhase = 2;
       this.filterShard = 0;
       return;
