@@ -52,7 +52,8 @@ const server = app.listen(0, '127.0.0.1', () => {
     const eld = { p99: ms(window.percentile(99)), max: ms(window.max), mean: ms(window.mean) };
     window.reset();
     const registry = await registryStats();
-    process.send({ type: 'sample', t: Date.now(), handled, rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, eld, registry });
+    // the stats reply can come after the runner has stopped and disconnected
+    if (process.connected) process.send({ type: 'sample', t: Date.now(), handled, rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, eld, registry });
   }, 1000);
   timer.unref();
 });
