@@ -2,7 +2,6 @@
 // instrumentations with our capture hooks, the first-party-only propagator, the SST span processor
 // in front of the exporting processor (OTLP/HTTP when an endpoint is configured, else the spool).
 import { isIP } from 'node:net';
-import { join } from 'node:path';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';

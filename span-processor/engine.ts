@@ -11,11 +11,10 @@ import { dbFlow, type DbResult } from './sql/flows';
 import type { Detector } from './detect';
 import { matchEgress, matchLeaves, type MatchOptions } from './match';
 import type { Catalog } from './catalog/catalog';
-import { destinationOf, llmShapeOf, wantsResponse } from './catalog/response-policy';
+import { destinationOf, llmShapeOf } from './catalog/response-policy';
 import { analyzeLlm } from './llm';
 import { egressLeaves } from './match/egress';
 import type { Attributes } from '@opentelemetry/api';
-import type { LlmShape } from './catalog/llm-shape';
 import type { MatchResult } from './types';
 
 /** Categories every request carries; reported only next to other personal data. */
@@ -129,30 +128,16 @@ export class Engine {
     return tags;
   }
 
-  /** Classify the destination of an outgoing call; null when the host is ignored by config. */
-  destination(capture: EgressCapture, path = pathOf(capture.url)): Destination | null {
-    return destinationOf(this.catalog, capture, path);
-  }
-
-  private llmShape(destination: Destination, capture: EgressCapture, path: string): LlmShape | null {
-    return llmShapeOf(destination, capture, path);
-  }
-
-  /** Whether the response of this call is copied (catalog/response-policy.ts). */
-  wantsResponse(capture: EgressCapture): boolean {
-    return wantsResponse(this.catalog, capture);
-  }
-
   /** Find tagged data (in any disguise) in an outgoing call. */
   share(capture: EgressCapture): ShareResult | null {
     const path = pathOf(capture.url);
-    let destination = this.destination(capture, path);
+    let destination = destinationOf(this.catalog, capture, path);
     if (!destination) return null;
     let llm: ShareResult['llm'];
     let llmLeaves: Leaf[] | undefined;
     let llmTruncated = false;
     const llmErrors: string[] = [];
-    const shape = this.llmShape(destination, capture, path);
+    const shape = llmShapeOf(destination, capture, path);
     if (shape) {
       // Catalog destinations are shared and frozen: copy before refining.
       if (destination.kind === 'unknown') destination = { ...destination, kind: 'llm' };

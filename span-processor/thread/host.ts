@@ -41,6 +41,8 @@ export interface ThreadedOptions {
 }
 
 const MAX_IN_FLIGHT = 50_000;
+/** What a thread that cannot answer knows of its registry. */
+const NO_REGISTRY: ProcessorStats['registry'] = { values: 0, keys: 0, bytes: 0 };
 const ANSWER_TIMEOUT_MS = 30_000;
 /** Hand-off cadence: at most this many ms, or this many items, whichever comes first. */
 const POST_INTERVAL_MS = 5;
@@ -174,7 +176,7 @@ export class ThreadedSpanProcessor implements SstProcessor {
     const id = this.nextId++;
     return new Promise<ProcessorStats>((resolve) => {
       const here = { pending: this.queue.length, dropped: this.droppedHere };
-      const unknown = (): void => { this.answered(id); resolve({ registry: { values: 0, keys: 0, bytes: 0 }, ...here }); };
+      const unknown = (): void => { this.answered(id); resolve({ registry: NO_REGISTRY, ...here }); };
       // A thread that does not answer gets counted as knowing nothing, not waited for forever.
       const timer = setTimeout(unknown, this.opts.answerTimeoutMs ?? ANSWER_TIMEOUT_MS);
       this.statsWaiters.set(id, (s) => {
@@ -361,7 +363,7 @@ export class ThreadedSpanProcessor implements SstProcessor {
       this.stopping = true;
       this.queue = [];
       for (const id of [...this.waiters.keys()]) this.settle(id)?.resolve();
-      for (const [id, w] of [...this.statsWaiters]) { this.answered(id); w({ registry: { values: 0, keys: 0, bytes: 0 }, pending: 0, dropped: this.droppedHere }); }
+      for (const [id, w] of [...this.statsWaiters]) { this.answered(id); w({ registry: NO_REGISTRY, pending: 0, dropped: this.droppedHere }); }
       return;
     }
     diag(`${why}; analysing on the app's thread from now on (spans queued there are lost)`);
