@@ -11,6 +11,10 @@
 // counted from that due time, so a stall of the app (or of the generator) delays the requests due
 // meanwhile and shows in the tail instead of being omitted (coordinated omission, as wrk2 does).
 const http = require('node:http');
+const { spawn } = require('node:child_process');
+const { readFileSync, writeFileSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
 const autocannon = require('autocannon');
 
 const [url, seconds, connections, rate] = [process.argv[2], Number(process.argv[3] || 10), Number(process.argv[4] || 16), Number(process.argv[5] || 0)];
@@ -35,11 +39,53 @@ for (let i = 0; i < POOL; i++) {
 }
 let next = Math.floor(Math.random() * POOL);
 
+/** CPU seconds this process and its reaped children (wrk) have used: the load generator's share
+ *  of the machine, which on a one-machine benchmark is taken from the app. */
+function loaderCpuSeconds() {
+  try {
+    const f = readFileSync('/proc/self/stat', 'utf8');
+    const x = f.slice(f.lastIndexOf(')') + 2).split(' ').map(Number);
+    return (x[11] + x[12] + x[13] + x[14]) / 100; // utime stime cutime cstime, USER_HZ ticks
+  } catch {
+    return NaN;
+  }
+}
+const cpuAtStart = loaderCpuSeconds();
+
 function print(result) {
-  process.stdout.write(JSON.stringify(result) + '\n');
+  const loaderCpuUsPerRequest = Math.round(((loaderCpuSeconds() - cpuAtStart) * 1e6) / result.requests);
+  process.stdout.write(JSON.stringify({ ...result, loaderCpuUsPerRequest }) + '\n');
+}
+
+/**
+ * The saturation phase driven by wrk (BENCH_LOADER=wrk) instead of autocannon: the same bodies and
+ * connections from one C thread, which takes a fraction of the CPU autocannon's JS does (both run
+ * on the app's machine here, so what the load generator burns is taken from the app).
+ */
+function saturateWithWrk() {
+  const file = join(tmpdir(), `sst-bench-bodies-${process.pid}.txt`);
+  writeFileSync(file, bodies.join('\n') + '\n');
+  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', join(__dirname, 'wrk-signup.lua'), url, '--', file, String(next)];
+  const child = spawn(process.env.BENCH_WRK || 'wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.on('error', (e) => { console.error(`wrk: ${e.message}`); process.exit(1); });
+  child.on('exit', (code) => {
+    rmSync(file, { force: true });
+    const line = out.split('\n').find((l) => l.startsWith('WRK '));
+    if (code !== 0 || !line) { console.error(`wrk exited ${code}:\n${out}`); process.exit(1); }
+    const w = JSON.parse(line.slice(4));
+    const ms = (us) => r2(us / 1000);
+    print({
+      mode: 'saturation', loader: 'wrk', rps: w.requests / (w.durationUs / 1e6), p50: ms(w.p50Us), p90: ms(w.p90Us), p99: ms(w.p99Us), max: ms(w.maxUs),
+      requests: w.requests, non2xx: w.status, errors: w.connect + w.read + w.write, timeouts: w.timeout,
+    });
+  });
+  process.on('SIGTERM', () => child.kill('SIGINT'));
 }
 
 function saturate() {
+  if (process.env.BENCH_LOADER === 'wrk') return saturateWithWrk();
   const inst = autocannon({
     url,
     connections,
@@ -53,7 +99,7 @@ function saturate() {
   }, (err, r) => {
     if (err) { console.error(err); process.exit(1); }
     print({
-      mode: 'saturation', rps: r.requests.average, p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max,
+      mode: 'saturation', loader: 'autocannon', rps: r.requests.average, p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max,
       requests: r.requests.total, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts,
     });
   });

@@ -1,8 +1,9 @@
-// HTTP overhead benchmark (issue 8): the same express service in five configurations, measured in
+// HTTP overhead benchmark (issue 8): the same express service in seven configurations, measured in
 // one run, interleaved (the order rotates every round), fresh process per measurement, medians over
 // the rounds. Two phases:
-//   saturation  closed loop (autocannon, --connections): throughput. Its latencies are the queue of
-//               a saturated closed loop (≈ connections / throughput), not a latency measurement.
+//   saturation  closed loop (wrk when installed, else autocannon; --loader; --connections):
+//               throughput. Its latencies are the queue of a saturated closed loop
+//               (≈ connections / throughput), not a latency measurement.
 //   fixed rate  open loop at one rate for every configuration (--rate, default --rate-fraction of
 //               the slowest configuration's saturated req/s in this run): latency at equal load,
 //               counted from each request's due time (see load.cjs).
@@ -14,11 +15,15 @@
 //                  of (b), i.e. without our better-sqlite3 instrumentation (like for like)
 //   (f) sst-inline (c) with SST_ANALYSIS_THREAD=false: analysis and export on the app's thread
 //                  (what the analysis thread buys, side by side)
-// The load generator and the sink + fake vendor run in their own processes.
+//   (g) dd-iast    dd-trace with IAST on every request: the outside reference (saturation only)
+// The load generator and the sink + fake vendor run in their own processes; their CPU per request
+// is reported beside the app's (they share its machine).
 //
 //   node bench/http/run.mjs [--rounds 3] [--seconds 8] [--rate-seconds 10] [--warmup 3]
 //        [--connections 16] [--rate N | --rate-fraction 0.5] [--phase both|saturation|rate] [--only a,b,c]
-//   node bench/http/run.mjs --profile c [--seconds 10]     CPU profile of one configuration (saturated)
+//        [--loader wrk|autocannon]
+//   node bench/http/run.mjs --profile c [--seconds 10] [--rate N]   CPU profile of one configuration's
+//        main thread (saturated, or at a fixed rate)
 //   --sst <file>: the distribution's ESM entry for (c)/(d)/(e) (default: the package, i.e. dist/;
 //   e.g. /tmp/sst-build-x/instrumentation/entry.mjs to measure an area build while dist/ is mid-rebuild)
 //   --phase rate needs --rate.
@@ -27,7 +32,7 @@
 // instrumentation, so (b) stays http + undici; (c) also traces the insert (our better-sqlite3
 // instrumentation and its store matching), i.e. (c) does strictly more work than (b): c/b prices
 // the product, e/b the same instrumentation set.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -51,6 +56,12 @@ const RATE_FRACTION = Number(arg('rate-fraction', 0.5));
 const PHASE = arg('phase', 'both');
 const PROFILE = arg('profile', '');
 const SST_ENTRY = arg('sst', '@sst/otel-auto');
+// The saturation phase's load generator runs on the app's machine: wrk (one C thread) leaves the app
+// most of the CPU that autocannon (JavaScript) would take; autocannon when wrk is not installed.
+const HAVE_WRK = spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
+const LOADER = arg('loader', HAVE_WRK ? 'wrk' : 'autocannon');
+if (!['wrk', 'autocannon'].includes(LOADER)) throw new Error(`--loader ${LOADER}: wrk or autocannon`);
+if (LOADER === 'wrk' && !HAVE_WRK) throw new Error('--loader wrk: wrk is not installed (apt-get install wrk), or use --loader autocannon');
 if (!['both', 'saturation', 'rate'].includes(PHASE)) throw new Error(`--phase ${PHASE}: both, saturation or rate`);
 if (PHASE === 'rate' && !(FIXED_RATE > 0)) throw new Error('--phase rate needs --rate N (requests per second)');
 
@@ -67,8 +78,26 @@ const CONFIGS = {
     name: 'sst-inline', label: '(f) @sst/otel-auto, full, SST_ANALYSIS_THREAD=false', args: ['--import', SST_ENTRY],
     env: { SST_ANALYSIS_THREAD: 'false' },
   },
+  // The outside reference the issue names: Datadog's tracer with IAST (taint tracking) on every
+  // request, not the default sample of 30 % of requests and 2 at a time, since the product here
+  // analyses every request. Traces go to the same sink (it answers the agent API); telemetry,
+  // remote configuration, profiling and the crash tracker are off, so nothing leaves loopback.
+  g: {
+    name: 'dd-iast', label: '(g) dd-trace 5 with IAST on every request (outside reference)', args: ['--require', 'dd-trace/init'],
+    env: (sinkPort) => ({
+      DD_TRACE_AGENT_URL: `http://127.0.0.1:${sinkPort}`, DD_SERVICE: 'bench-app', DD_IAST_ENABLED: 'true',
+      DD_IAST_REQUEST_SAMPLING: '100', DD_IAST_MAX_CONCURRENT_REQUESTS: '1000', DD_IAST_DEDUPLICATION_ENABLED: 'true',
+      DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false', DD_REMOTE_CONFIGURATION_ENABLED: 'false', DD_PROFILING_ENABLED: 'false',
+      DD_CRASHTRACKING_ENABLED: 'false', DD_TRACE_STARTUP_LOGS: 'false', DD_RUNTIME_METRICS_ENABLED: 'false',
+    }),
+    // Too slow for the fixed rate the others share (it would fall behind and queue): saturation only.
+    saturationOnly: true,
+    envText: 'DD_IAST_ENABLED=true DD_IAST_REQUEST_SAMPLING=100 DD_IAST_MAX_CONCURRENT_REQUESTS=1000 (telemetry, remote config, profiling, crash tracking off)',
+  },
 };
-const ONLY = (arg('only', PROFILE || 'a,b,c,d,e,f')).split(',').filter((k) => CONFIGS[k]);
+const ONLY = (arg('only', PROFILE || 'a,b,c,d,e,f,g')).split(',').filter((k) => CONFIGS[k]);
+/** Configurations of the fixed-rate phase. */
+const AT_RATE = ONLY.filter((k) => !CONFIGS[k].saturationOnly);
 
 /** Spawns a node process and resolves with it and the first stdout line starting with `ready`. */
 function start(args, env, cwd = ROOT) {
@@ -102,7 +131,7 @@ function runLoad(url, seconds, rate = 0) {
   return new Promise((resolve, reject) => {
     const args = [join(HERE, 'load.cjs'), url, String(seconds), String(CONNECTIONS)];
     if (rate > 0) args.push(String(rate));
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_LOADER: LOADER } });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`load exited ${code}`))));
@@ -153,7 +182,7 @@ async function measure(key, services, { rate = 0, seconds = SECONDS, extraArgs =
     SST_FINGERPRINT_KEY: 'bench-key-bench-key-bench-key-0123456789',
     SST_QUIET: 'true',
     BENCH_VENDOR_URL: `http://graph.facebook.com:${vendorPort}/v21.0/1234567890/events`,
-    ...cfg.env,
+    ...(typeof cfg.env === 'function' ? cfg.env(sinkPort) : cfg.env),
   };
   const app = await start([...extraArgs, '--require', join(HERE, 'vendor-dns.cjs'), ...cfg.args, join(HERE, 'app.cjs')], env);
   const url = `http://127.0.0.1:${app.ports[0]}`;
@@ -161,17 +190,21 @@ async function measure(key, services, { rate = 0, seconds = SECONDS, extraArgs =
     if (WARMUP > 0) await runLoad(url, WARMUP, rate);
     await sinkStats(sinkPort, true);
     const cpu0 = cpuSeconds(app.child.pid);
+    const around0 = cpuSeconds(services.child.pid).all;
     const load = await runLoad(url, seconds, rate);
     const cpu1 = cpuSeconds(app.child.pid);
+    const around1 = cpuSeconds(services.child.pid).all;
     const mem = memory(app.child.pid);
     const sink = await sinkStats(sinkPort, false);
     if (load.non2xx || load.errors) throw new Error(`${cfg.name}: ${load.non2xx} non-2xx, ${load.errors} errors\n${app.stderr()}`);
     return {
       config: key, name: cfg.name, ...load, rssMB: round(mem.rss, 1), peakRssMB: round(mem.hwm, 1),
       exportedKB: round(sink.bytes / 1024, 0), exportedBytesPerRequest: round(sink.bytes / load.requests, 0),
-      sstAttributes: sink.sstAttributes, dbSpans: sink.dbSpans,
+      sstAttributes: sink.sstAttributes, dbSpans: sink.dbSpans, iastSpans: sink.iastSpans,
       cpuUsPerRequest: round(((cpu1.all - cpu0.all) * 1e6) / load.requests, 0),
       mainCpuUsPerRequest: round(((cpu1.main - cpu0.main) * 1e6) / load.requests, 0),
+      // What else the machine spent per request: the sink and fake vendor, and the load generator.
+      servicesCpuUsPerRequest: round(((around1 - around0) * 1e6) / load.requests, 0),
     };
   } finally {
     await stop(app.child);
@@ -184,7 +217,7 @@ function median(xs) {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
-const FIELDS = ['rps', 'p50', 'p90', 'p99', 'max', 'rssMB', 'exportedKB', 'exportedBytesPerRequest', 'dbSpans', 'cpuUsPerRequest', 'mainCpuUsPerRequest'];
+const FIELDS = ['rps', 'p50', 'p90', 'p99', 'max', 'rssMB', 'exportedKB', 'exportedBytesPerRequest', 'dbSpans', 'cpuUsPerRequest', 'mainCpuUsPerRequest', 'servicesCpuUsPerRequest', 'loaderCpuUsPerRequest'];
 function mediansOf(runs) {
   const out = {};
   for (const k of ONLY) {
@@ -198,19 +231,20 @@ function mediansOf(runs) {
 /** Interleaved rounds: every round measures every configuration, the order rotating. */
 async function rounds(services, phase, opts) {
   const runs = [];
+  const keys = opts.rate ? AT_RATE : ONLY;
   for (let r = 0; r < ROUNDS; r++) {
-    const order = ONLY.map((_, i) => ONLY[(i + r) % ONLY.length]);
+    const order = keys.map((_, i) => keys[(i + r) % keys.length]);
     for (const key of order) {
       const res = await measure(key, services, opts);
       res.round = r + 1;
       runs.push(res);
-      console.log(`${phase.padEnd(10)} round ${r + 1} ${CONFIGS[key].label.padEnd(58)} ${res.rps.toFixed(0).padStart(5)} req/s  p50 ${res.p50}  p90 ${res.p90}  p99 ${res.p99}  max ${res.max} ms  RSS ${res.rssMB} MB  exported ${res.exportedKB} KB  sst.* ${res.sstAttributes}  db spans ${res.dbSpans}  CPU ${res.cpuUsPerRequest} µs/req (main thread ${res.mainCpuUsPerRequest})`);
+      console.log(`${phase.padEnd(10)} round ${r + 1} ${CONFIGS[key].label.padEnd(58)} ${res.rps.toFixed(0).padStart(5)} req/s  p50 ${res.p50}  p90 ${res.p90}  p99 ${res.p99}  max ${res.max} ms  RSS ${res.rssMB} MB  exported ${res.exportedKB} KB  sst.* ${res.sstAttributes}  db spans ${res.dbSpans}${res.iastSpans ? `  IAST-analysed ${res.iastSpans}` : ''}  CPU ${res.cpuUsPerRequest} µs/req (main thread ${res.mainCpuUsPerRequest}; sink+vendor ${res.servicesCpuUsPerRequest}, load generator ${res.loaderCpuUsPerRequest})`);
     }
   }
   return runs;
 }
 
-const PAIRS = [['c', 'b'], ['e', 'b'], ['f', 'b'], ['c', 'a'], ['e', 'a'], ['b', 'a'], ['d', 'a'], ['c', 'e'], ['c', 'f']];
+const PAIRS = [['c', 'b'], ['e', 'b'], ['f', 'b'], ['c', 'a'], ['e', 'a'], ['b', 'a'], ['d', 'a'], ['c', 'e'], ['c', 'f'], ['g', 'b'], ['c', 'g']];
 
 /** Ratios of the medians, and the same ratio within each round (how much it moves). */
 function ratios(sat, rate) {
@@ -235,6 +269,8 @@ function ratios(sat, rate) {
   return out;
 }
 
+/** Per-round ratios; a configuration absent from a phase (g at the fixed rate) has none. */
+const perRoundText = (xs) => (xs.some((x) => x != null) ? xs.map((x) => fmt(x, 2)).join(', ') : '–');
 const fmt = (v, d = 0) => (v == null || Number.isNaN(v) ? '–' : Number(v).toFixed(d));
 
 function report(sat, rate, ratioRows, meta) {
@@ -245,14 +281,14 @@ function report(sat, rate, ratioRows, meta) {
   ];
   if (sat) {
     lines.push(
-      `**Saturation** (throughput): closed loop, ${meta.connections} connections, ${meta.warmup} s warm-up then ${meta.seconds} s.`,
+      `**Saturation** (throughput): closed loop (${meta.loader}), ${meta.connections} connections, ${meta.warmup} s warm-up then ${meta.seconds} s.`,
       'Its latencies are the queue of a saturated closed loop (≈ connections / throughput), not service latency.',
       '',
-      '| configuration | req/s | p50 ms | p99 ms | RSS MB | exported KB | bytes/req | DB spans | CPU µs/req, process | CPU µs/req, main thread |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| configuration | req/s | p50 ms | p99 ms | RSS MB | exported KB | bytes/req | DB spans | CPU µs/req, process | CPU µs/req, main thread | CPU µs/req, sink + vendor | CPU µs/req, load generator |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...ONLY.map((k) => {
         const m = sat.medians[k];
-        return `| ${CONFIGS[k].label} | ${fmt(m.rps)} | ${fmt(m.p50)} | ${fmt(m.p99)} | ${fmt(m.rssMB)} | ${fmt(m.exportedKB)} | ${fmt(m.exportedBytesPerRequest)} | ${fmt(m.dbSpans)} | ${fmt(m.cpuUsPerRequest)} | ${fmt(m.mainCpuUsPerRequest)} |`;
+        return `| ${CONFIGS[k].label} | ${fmt(m.rps)} | ${fmt(m.p50)} | ${fmt(m.p99)} | ${fmt(m.rssMB)} | ${fmt(m.exportedKB)} | ${fmt(m.exportedBytesPerRequest)} | ${fmt(m.dbSpans)} | ${fmt(m.cpuUsPerRequest)} | ${fmt(m.mainCpuUsPerRequest)} | ${fmt(m.servicesCpuUsPerRequest)} | ${fmt(m.loaderCpuUsPerRequest)} |`;
       }),
       '',
     );
@@ -265,7 +301,7 @@ function report(sat, rate, ratioRows, meta) {
       '',
       '| configuration | achieved req/s | p50 | p90 | p99 | max | RSS MB | exported KB | bytes/req | DB spans | CPU µs/req, process | CPU µs/req, main thread |',
       '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-      ...ONLY.map((k) => {
+      ...AT_RATE.map((k) => {
         const m = rate.medians[k];
         const behind = m.rps < 0.95 * meta.rate ? ' (fell behind)' : '';
         return `| ${CONFIGS[k].label} | ${fmt(m.rps)}${behind} | ${fmt(m.p50, 1)} | ${fmt(m.p90, 1)} | ${fmt(m.p99, 1)} | ${fmt(m.max, 1)} | ${fmt(m.rssMB)} | ${fmt(m.exportedKB)} | ${fmt(m.exportedBytesPerRequest)} | ${fmt(m.dbSpans)} | ${fmt(m.cpuUsPerRequest)} | ${fmt(m.mainCpuUsPerRequest)} |`;
@@ -278,10 +314,11 @@ function report(sat, rate, ratioRows, meta) {
     '',
     '| ratio | req/s | p50 @ rate | p99 @ rate | req/s per round | p99 @ rate per round |',
     '|---|---:|---:|---:|---|---|',
-    ...ratioRows.map((r) => `| ${r.pair} | ${fmt(r.rps, 3)} | ${fmt(r.rateP50, 3)} | ${fmt(r.rateP99, 3)} | ${r.rpsPerRound.join(', ')} | ${r.rateP99PerRound.join(', ')} |`),
+    ...ratioRows.map((r) => `| ${r.pair} | ${fmt(r.rps, 3)} | ${fmt(r.rateP50, 3)} | ${fmt(r.rateP99, 3)} | ${perRoundText(r.rpsPerRound)} | ${perRoundText(r.rateP99PerRound)} |`),
     '',
     'c/b: the product against plain OTel (c also traces and matches the SQLite insert, which b cannot); e/b: like for like',
-    '(same instrumentations); d/a ≈ 1 is the sanity check of a run.',
+    '(same instrumentations); d/a ≈ 1 is the sanity check of a run; g/b: Datadog\'s tracer with IAST taint tracking on',
+    'every request against plain OTel (the outside reference), c/g: the product against it.',
     '',
     `Command: \`${meta.command}\``,
     '',
@@ -294,7 +331,8 @@ async function profile(services) {
   const dir = join(tmpdir(), 'sst-bench-profiles');
   mkdirSync(dir, { recursive: true });
   const before = new Set(readdirSync(dir));
-  const res = await measure(PROFILE, services, { extraArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
+  // Saturated by default; with --rate N at that fixed rate (the main thread's cost per request without CPU contention).
+  const res = await measure(PROFILE, services, { rate: FIXED_RATE > 0 ? FIXED_RATE : 0, extraArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
   // The ESM loader thread writes its own (idle) profile: the main thread's is the largest.
   const file = readdirSync(dir).filter((f) => !before.has(f) && f.endsWith('.cpuprofile'))
     .sort((x, y) => statSync(join(dir, y)).size - statSync(join(dir, x)).size)[0];
@@ -322,7 +360,7 @@ async function main() {
     }
     if (PHASE !== 'saturation') {
       if (!(rateValue > 0)) {
-        const [slowest, rps] = Object.entries(sat.medians).map(([k, m]) => [k, m.rps]).sort((x, y) => x[1] - y[1])[0];
+        const [slowest, rps] = Object.entries(sat.medians).filter(([k]) => AT_RATE.includes(k)).map(([k, m]) => [k, m.rps]).sort((x, y) => x[1] - y[1])[0];
         rateValue = Math.max(1, Math.round(RATE_FRACTION * rps));
         rateSource = `${RATE_FRACTION} × the slowest saturated median, ${CONFIGS[slowest].label.split(' ')[0]} ${rps.toFixed(0)} req/s`;
       }
@@ -334,9 +372,9 @@ async function main() {
     const now = new Date();
     const meta = {
       date: now.toISOString(), node: process.versions.node, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown',
-      rounds: ROUNDS, seconds: SECONDS, rateSeconds: RATE_SECONDS, warmup: WARMUP, connections: CONNECTIONS,
+      loader: LOADER, rounds: ROUNDS, seconds: SECONDS, rateSeconds: RATE_SECONDS, warmup: WARMUP, connections: CONNECTIONS,
       rate: rateValue, rateSource, loadBefore, loadAfter: loadAverage(), minutes: round((Date.now() - began) / 60000, 1),
-      configurations: Object.fromEntries(ONLY.map((k) => [k, { label: CONFIGS[k].label, env: CONFIGS[k].env }])),
+      configurations: Object.fromEntries(ONLY.map((k) => [k, { label: CONFIGS[k].label, env: CONFIGS[k].envText ?? CONFIGS[k].env }])),
       command: `node bench/http/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
     };
     const text = report(sat, rate, ratioRows, meta);
