@@ -93,7 +93,7 @@ export function start(o: StartOptions = {}): SstHandle | undefined {
     if (o.handleExit !== false) {
       removeLifecycle = installLifecycle({
         flush: () => built.processor.forceFlush(),
-        flushSync: () => built.flushSync(),
+        flushSync: (waitMs) => built.flushSync(waitMs),
         pendingWork: () => built.processor.takeEndedSinceFlush() > 0,
         networkExport: built.networkExport,
       }, flushTimeoutMs(env));

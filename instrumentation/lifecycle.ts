@@ -7,8 +7,9 @@ import { alreadyReported, exportFailing } from '../export/reported';
 export interface Flushable {
   /** Asynchronous flush of everything pending (queue, exporters). */
   flush(): Promise<void>;
-  /** Synchronous last resort at 'exit': drain the queue, write the spool. */
-  flushSync(): void;
+  /** Synchronous last resort at 'exit': drain the queue, write the spool, waiting at most `waitMs`
+   *  for an analysis thread (default: the flush bound). False when the thread did not finish. */
+  flushSync(waitMs?: number): boolean | void;
   /** Spans ended since the last flush began (beforeExit flushes only when there is something new). */
   pendingWork(): boolean;
   /** Whether an exporter sends over the network (default true). With the spool alone, flushSync()
@@ -17,6 +18,15 @@ export interface Flushable {
 }
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+/** What the synchronous drain after a timed-out flush may still wait for the analysis thread: enough
+ *  for an idle thread to answer, not a second flush bound (the exit bound is one bound). */
+export const DRAIN_GRACE_MS = 250;
+
+/** The drain's wait once the flush that began at `startedAt` has ended: what is left of the flush
+ *  bound, at least the grace. */
+export function drainWaitMs(timeoutMs: number, startedAt: number, now: number): number {
+  return Math.max(DRAIN_GRACE_MS, timeoutMs - (now - startedAt));
+}
 
 export function flushTimeoutMs(env: NodeJS.ProcessEnv): number {
   const n = Number(env.SST_FLUSH_TIMEOUT_MS ?? 2000);
@@ -40,9 +50,37 @@ function bounded(p: Promise<void>, ms: number): Promise<boolean> {
 /** Install exit hooks; returns a function that removes them. */
 export function installLifecycle(target: Flushable, timeoutMs: number): () => void {
   let flushing: Promise<boolean> | undefined;
+  let flushStartedAt = 0;
   const flushOnce = (): Promise<boolean> => {
-    if (!flushing) flushing = bounded(target.flush(), timeoutMs).finally(() => { flushing = undefined; });
+    if (!flushing) {
+      flushStartedAt = Date.now();
+      flushing = bounded(target.flush(), timeoutMs).finally(() => { flushing = undefined; });
+    }
     return flushing;
+  };
+  // After the bounded flush: the drain gets what is left of the same bound, so the exit stays
+  // within SST_FLUSH_TIMEOUT_MS (plus the grace) however starved the analysis thread is.
+  let drained = false;
+  const drainAfterFlush = (): boolean => {
+    drained = true;
+    return drain(drainWaitMs(timeoutMs, flushStartedAt, Date.now()));
+  };
+  const drain = (waitMs: number | undefined): boolean => {
+    try {
+      return target.flushSync(waitMs) !== false;
+    } catch {
+      return true; // best effort: nothing more to say than the drain's own failure
+    }
+  };
+  // One line per exit for the spans it loses, none when the exporter already reported its
+  // collector failing (one line per fault).
+  let reported = false;
+  const reportLoss = (when: string, flushed: boolean, analysed: boolean): void => {
+    if (reported || exportFailing() || (flushed && analysed)) return;
+    reported = true;
+    diag(analysed
+      ? `spans not exported within ${timeoutMs} ms ${when} (collector slow or unreachable); exiting`
+      : `spans not exported within ${timeoutMs} ms ${when}: the analysis thread was still behind (a CPU-starved machine; SST_ANALYSIS_NICE, SST_FLUSH_TIMEOUT_MS) or the collector slow; exiting`);
   };
 
   // The loop is empty: the app is done. If the export is still waiting on a slow or silent
@@ -52,17 +90,24 @@ export function installLifecycle(target: Flushable, timeoutMs: number): () => vo
     if (!target.pendingWork()) return;
     void flushOnce().then((done) => {
       if (done) return;
-      // Once per fault: when the exporter already reported the collector failing, only exit.
-      if (!exportFailing()) diag(`spans not exported within ${timeoutMs} ms at exit (collector slow or unreachable); exiting`);
-      try { target.flushSync(); } catch { /* best effort */ }
+      reportLoss('at exit', false, drainAfterFlush());
       process.exit();
     });
   };
   const onExit = () => {
     // The app ended (process.exit, its own signal handler) while an export was still waiting on the
     // collector: say so once, since those spans are gone (there is no synchronous HTTP).
-    if (flushing && target.networkExport !== false && !exportFailing()) diag('exiting before the pending spans were exported (collector slow or unreachable)');
-    try { target.flushSync(); } catch (e) { diag(`final flush failed: ${errorText(e)}`); }
+    if (flushing && target.networkExport !== false && !exportFailing() && !reported) {
+      reported = true;
+      diag('exiting before the pending spans were exported (collector slow or unreachable)');
+    }
+    // After the drain of beforeExit only what ended since (nothing, usually): no second full wait.
+    let analysed = true;
+    try { analysed = target.flushSync(drained ? DRAIN_GRACE_MS : undefined) !== false; } catch (e) { diag(`final flush failed: ${errorText(e)}`); }
+    if (!analysed && !reported && !exportFailing()) {
+      reported = true;
+      diag('the analysis thread did not finish at exit (a CPU-starved machine; SST_ANALYSIS_NICE, SST_FLUSH_TIMEOUT_MS); spans still queued there are lost');
+    }
   };
   const handlers = new Map<string, () => void>();
   for (const sig of SIGNALS) {
@@ -70,16 +115,17 @@ export function installLifecycle(target: Flushable, timeoutMs: number): () => vo
     const h = () => {
       if (process.listenerCount(sig) > 1) { void flushOnce(); return; }
       // Nobody else handles it: the default action was to terminate. Flush, then terminate the same way.
-      const terminate = () => {
-        process.removeListener(sig, h);
-        try { target.flushSync(); } catch { /* best effort */ }
-        process.kill(process.pid, sig);
-      };
       // A second Ctrl-C during the flush means "now": terminate without waiting for the collector.
-      if (++received > 1) { terminate(); return; }
+      if (++received > 1) {
+        process.removeListener(sig, h);
+        drain(DRAIN_GRACE_MS);
+        process.kill(process.pid, sig);
+        return;
+      }
       void flushOnce().then((done) => {
-        if (!done && !exportFailing()) diag(`spans not exported within ${timeoutMs} ms of ${sig} (collector slow or unreachable); exiting`);
-        terminate();
+        process.removeListener(sig, h);
+        reportLoss(`of ${sig}`, done, drainAfterFlush());
+        process.kill(process.pid, sig);
       });
     };
     handlers.set(sig, h);

@@ -43,8 +43,10 @@ export interface Built {
   sdk: NodeSDK;
   processor: SstProcessor;
   readonly engine: Engine;
-  /** Last resort at exit: analyse what is queued and write the spool, synchronously. */
-  flushSync(): void;
+  /** Last resort at exit: analyse what is queued and write the spool, synchronously, waiting at
+   *  most `waitMs` for the analysis thread (default: the flush bound). False when the thread did
+   *  not finish: what it still held is lost. */
+  flushSync(waitMs?: number): boolean;
   /** Spans also leave over the network (OTLP or processors the caller passed), which nothing can
    *  finish synchronously at exit; false when the spool (written synchronously) is the only sink. */
   networkExport: boolean;
@@ -184,7 +186,11 @@ export function buildSdk(o: BuildOptions): Built {
   });
   return {
     sdk, processor, engine, networkExport, exportDescription, instrumentations,
-    flushSync: () => { processor.drain(); spool?.flushSync(); },
+    flushSync: (waitMs?: number) => {
+      const analysed = processor.drain(waitMs) !== false;
+      spool?.flushSync();
+      return analysed;
+    },
   };
 }
 

@@ -34,8 +34,9 @@ export interface SstProcessor extends SpanProcessor {
   fingerprintsFor(traceId: string): { fps: readonly string[]; subjects: readonly string[] } | undefined;
   /** Spans ended since the last call (lets beforeExit flush only when something is new). */
   takeEndedSinceFlush(): number;
-  /** Process everything queued now, synchronously (exit, tests). */
-  drain(): void;
+  /** Process everything queued now, synchronously (exit, tests); an analysis thread is waited for
+   *  at most `waitMs`. False when it did not finish in time. */
+  drain(waitMs?: number): boolean | void;
   /** Work items not yet processed on this thread. */
   pending(): number;
   /** Spans that passed through unannotated because the queue was full. */

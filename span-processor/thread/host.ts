@@ -155,12 +155,12 @@ export class ThreadedSpanProcessor implements SstProcessor {
   }
 
   /** Synchronous: everything queued is analysed and the spool written (exit). */
-  drain(): void {
-    if (this.fallback) { this.fallback.drain(); return; }
+  /** False when the thread did not finish within `waitMs`: what it still held is lost at exit (the
+   *  caller says so, once, with whatever else the exit lost). */
+  drain(waitMs = this.opts.exitWaitMs): boolean {
+    if (this.fallback) { this.fallback.drain(); return true; }
     this.post();
-    if (!this.flushSyncOnThread(this.opts.exitWaitMs)) {
-      diag(`the analysis thread did not finish within ${this.opts.exitWaitMs} ms at exit; spans still queued there are lost`);
-    }
+    return this.flushSyncOnThread(waitMs);
   }
 
   forceFlush(): Promise<void> {
