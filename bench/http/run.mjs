@@ -208,7 +208,7 @@ async function measure(key, services, { rate = 0, seconds = SECONDS, extraArgs =
       sstAttributes: sink.sstAttributes, dbSpans: sink.dbSpans, iastSpans: sink.iastSpans,
       cpuUsPerRequest: round(((cpu1.all - cpu0.all) * 1e6) / load.requests, 0),
       mainCpuUsPerRequest: round(((cpu1.main - cpu0.main) * 1e6) / load.requests, 0),
-      // The warm-up's CPU per request, from the app's start (its JIT compiling) to the measurement.
+      // The warm-up's CPU per request, from the app listening (its JIT compiling) to the measurement.
       warmupCpuUsPerRequest: warm ? round(((cpu0.all - warm0.all) * 1e6) / warm.requests, 0) : null,
       // What else the machine spent per request: the sink and fake vendor, and the load generator.
       servicesCpuUsPerRequest: round(((around1 - around0) * 1e6) / load.requests, 0),

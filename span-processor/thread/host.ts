@@ -1,7 +1,8 @@
 // The SST processor as the app's thread sees it when analysis runs on its own thread: ended spans
 // and ingress captures are queued as they come, and every 50 ms (or 256 items) sent as one batch
-// to the analysis thread (worker.ts), which detects, fingerprints, matches, scrubs and exports. The app's thread keeps only the capture hooks and this hand-off, so a request costs
-// it about what plain OpenTelemetry costs (bench/README.md); the analysis uses another core.
+// to the analysis thread (worker.ts), which detects, fingerprints, matches, scrubs and exports.
+// The app's thread keeps only the capture hooks and this hand-off, so a request costs it about
+// what plain OpenTelemetry costs (bench/README.md); the analysis uses another core.
 //
 // Fail open: if the thread cannot start or dies, a processor on the app's thread takes over (what
 // was queued there is lost, and said so). The final flush at exit must be synchronous: the app's
