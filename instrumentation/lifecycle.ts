@@ -21,6 +21,8 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 /** What the synchronous drain after a timed-out flush may still wait for the analysis thread: enough
  *  for an idle thread to answer, not a second flush bound (the exit bound is one bound). */
 export const DRAIN_GRACE_MS = 250;
+/** Why an analysis thread can be behind at exit, and the settings that help. */
+const THREAD_BEHIND = 'a CPU-starved machine; SST_ANALYSIS_NICE, SST_FLUSH_TIMEOUT_MS';
 
 /** The drain's wait once the flush that began at `startedAt` has ended: what is left of the flush
  *  bound, at least the grace. */
@@ -80,7 +82,7 @@ export function installLifecycle(target: Flushable, timeoutMs: number): () => vo
     reported = true;
     diag(analysed
       ? `spans not exported within ${timeoutMs} ms ${when} (collector slow or unreachable); exiting`
-      : `spans not exported within ${timeoutMs} ms ${when}: the analysis thread was still behind (a CPU-starved machine; SST_ANALYSIS_NICE, SST_FLUSH_TIMEOUT_MS) or the collector slow; exiting`);
+      : `spans not exported within ${timeoutMs} ms ${when}: the analysis thread was still behind (${THREAD_BEHIND}) or the collector slow; exiting`);
   };
 
   // The loop is empty: the app is done. If the export is still waiting on a slow or silent
@@ -106,7 +108,7 @@ export function installLifecycle(target: Flushable, timeoutMs: number): () => vo
     try { analysed = target.flushSync(drained ? DRAIN_GRACE_MS : undefined) !== false; } catch (e) { diag(`final flush failed: ${errorText(e)}`); }
     if (!analysed && !reported && !exportFailing()) {
       reported = true;
-      diag('the analysis thread did not finish at exit (a CPU-starved machine; SST_ANALYSIS_NICE, SST_FLUSH_TIMEOUT_MS); spans still queued there are lost');
+      diag(`the analysis thread did not finish at exit (${THREAD_BEHIND}); spans still queued there are lost`);
     }
   };
   const handlers = new Map<string, () => void>();

@@ -35,11 +35,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { HERE, ROOT, appEnv, cpuSeconds, start, startApp, stop } from './processes.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(HERE, '..', '..');
 const RESULTS = join(ROOT, 'bench', 'results');
 
 function arg(name, fallback) {
@@ -103,33 +101,6 @@ const ONLY = (arg('only', PROFILE || 'a,b,c,d,e,f,g')).split(',').filter((k) => 
 /** Configurations of the fixed-rate phase. */
 const AT_RATE = ONLY.filter((k) => !CONFIGS[k].saturationOnly);
 
-/** Spawns a node process and resolves with it and the first stdout line starting with `ready`. */
-function start(args, env, cwd = ROOT) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`not ready in 20 s: ${args.join(' ')}\n${err}`)), 20000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.startsWith('ready '));
-      if (line) { clearTimeout(timer); resolve({ child, ports: line.split(' ').slice(1).map(Number), stderr: () => err }); }
-    });
-    child.stderr.on('data', (d) => { err += d; if (err.length > 20000) err = err.slice(-10000); });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code}: ${args.join(' ')}\n${err}`)); });
-  });
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const t = setTimeout(() => child.kill('SIGKILL'), 10000);
-    child.removeAllListeners('exit');
-    child.on('exit', () => { clearTimeout(t); resolve(); });
-    child.kill('SIGTERM');
-  });
-}
-
 /** One load run: closed loop at saturation (rate 0) or open loop at `rate` requests per second. */
 function runLoad(url, seconds, rate = 0) {
   return new Promise((resolve, reject) => {
@@ -153,22 +124,6 @@ function memory(pid) {
   }
 }
 
-/** CPU seconds (user + system) a process has used, all threads, and its main thread alone (the
- *  app's event loop; the analysis thread, GC and libuv threads are the rest). */
-function cpuSeconds(pid) {
-  const read = (path) => {
-    const f = readFileSync(path, 'utf8');
-    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  };
-  try {
-    return { all: read(`/proc/${pid}/stat`), main: read(`/proc/${pid}/task/${pid}/stat`) };
-  } catch {
-    return { all: NaN, main: NaN };
-  }
-}
-/** USER_HZ: 100 on every Linux configuration Node supports. */
-const CLOCK_TICKS = 100;
 
 async function sinkStats(port, reset) {
   const r = await fetch(`http://127.0.0.1:${port}/stats${reset ? '/reset' : ''}`, { method: reset ? 'POST' : 'GET' });
@@ -179,16 +134,8 @@ async function sinkStats(port, reset) {
 async function measure(key, services, { rate = 0, seconds = SECONDS, extraArgs = [] } = {}) {
   const cfg = CONFIGS[key];
   const [sinkPort, vendorPort] = services.ports;
-  const env = {
-    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production',
-    OTEL_SERVICE_NAME: 'bench-app',
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`,
-    SST_FINGERPRINT_KEY: 'bench-key-bench-key-bench-key-0123456789',
-    SST_QUIET: 'true',
-    BENCH_VENDOR_URL: `http://graph.facebook.com:${vendorPort}/v21.0/1234567890/events`,
-    ...(typeof cfg.env === 'function' ? cfg.env(sinkPort) : cfg.env),
-  };
-  const app = await start([...extraArgs, '--require', join(HERE, 'vendor-dns.cjs'), ...cfg.args, join(HERE, 'app.cjs')], env);
+  const env = appEnv(sinkPort, vendorPort, typeof cfg.env === 'function' ? cfg.env(sinkPort) : cfg.env);
+  const app = await startApp(cfg.args, env, extraArgs);
   const url = `http://127.0.0.1:${app.ports[0]}`;
   try {
     const warm0 = cpuSeconds(app.child.pid);

@@ -7,12 +7,9 @@
 // --rate 0 is a closed loop (wrk if installed, else autocannon); CPU per request then divides by the
 // requests the load generator reports for the whole run, spread evenly, so prefer a fixed rate.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { HERE, appEnv, start, startApp, stop, threadCpuSeconds } from './processes.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(HERE, '..', '..');
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
@@ -29,41 +26,10 @@ const PRELOAD = {
 };
 if (!PRELOAD[CONFIG]) throw new Error(`--config ${CONFIG}: one of ${Object.keys(PRELOAD).join(', ')}`);
 
-function start(args, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.startsWith('ready '));
-      if (line) resolve({ child, ports: line.split(' ').slice(1).map(Number) });
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${args.join(' ')}`)));
-  });
-}
-
-/** CPU seconds per thread id of a process (user + system, USER_HZ 100). */
-function threadCpu(pid) {
-  const out = new Map();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-      out.set(tid, (Number(fields[11]) + Number(fields[12])) / 100);
-    } catch { /* the thread ended */ }
-  }
-  return out;
-}
-
 const services = await start([join(HERE, 'services.cjs')], { PATH: process.env.PATH });
 const [sinkPort, vendorPort] = services.ports;
-const env = {
-  PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', OTEL_SERVICE_NAME: 'bench-app',
-  OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`, SST_FINGERPRINT_KEY: 'bench-key-bench-key-bench-key-0123456789',
-  SST_QUIET: 'true', BENCH_VENDOR_URL: `http://graph.facebook.com:${vendorPort}/v21.0/1234567890/events`,
-  ...(CONFIG === 'e' ? { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,undici' } : {}),
-};
-const app = await start(['--require', join(HERE, 'vendor-dns.cjs'), ...PRELOAD[CONFIG], join(HERE, 'app.cjs')], env);
+const env = appEnv(sinkPort, vendorPort, CONFIG === 'e' ? { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,undici' } : {});
+const app = await startApp(PRELOAD[CONFIG], env);
 const pid = String(app.child.pid);
 const haveWrk = spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
 const loadArgs = [join(HERE, 'load.cjs'), `http://127.0.0.1:${app.ports[0]}`, String(SECONDS), '16', ...(RATE > 0 ? [String(RATE)] : [])];
@@ -77,10 +43,10 @@ const loaded = new Promise((resolve) => loader.on('exit', resolve));
 console.log(`configuration ${CONFIG}, ${RATE > 0 ? `${RATE} req/s` : 'closed loop'}, CPU µs per request by window`);
 console.log('  until   main  busiest other thread  rest   process');
 const windows = [];
-let before = threadCpu(pid);
+let before = threadCpuSeconds(pid);
 for (let t = WINDOW; t <= SECONDS; t += WINDOW) {
   await new Promise((r) => setTimeout(r, WINDOW * 1000));
-  const now = threadCpu(pid);
+  const now = threadCpuSeconds(pid);
   let all = 0;
   let busiest = 0;
   for (const [tid, cpu] of now) {
@@ -99,9 +65,5 @@ const perWindow = RATE > 0 ? RATE * WINDOW : requests / windows.length;
 const us = (s) => String(Math.round((s * 1e6) / perWindow)).padStart(6);
 for (const w of windows) console.log(`  ${String(w.t).padStart(3)} s ${us(w.main)} ${us(w.busiest)}               ${us(w.rest)} ${us(w.all)}`);
 // The app first, so its last export still finds the sink.
-app.child.removeAllListeners('exit');
-services.child.removeAllListeners('exit');
-const appExited = new Promise((resolve) => app.child.on('exit', resolve));
-app.child.kill('SIGTERM');
-await appExited;
-services.child.kill('SIGTERM');
+await stop(app.child);
+await stop(services.child);

@@ -158,9 +158,9 @@ export class ThreadedSpanProcessor implements SstProcessor {
     return req.ids;
   }
 
-  /** Synchronous: everything queued is analysed and the spool written (exit). */
-  /** False when the thread did not finish within `waitMs`: what it still held is lost at exit (the
-   *  caller says so, once, with whatever else the exit lost). */
+  /** Synchronous: everything queued is analysed and the spool written (exit). False when the thread
+   *  did not finish within `waitMs`: what it still held is lost (the caller says so, once, with
+   *  whatever else the exit lost). */
   drain(waitMs = this.opts.exitWaitMs): boolean {
     if (this.fallback) { this.fallback.drain(); return true; }
     this.post();

@@ -1,0 +1,84 @@
+// What the HTTP benchmark's scripts (run.mjs, warmup.mjs) share: starting the sink and the app,
+// stopping them, the app's environment, and CPU time read from /proc.
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const HERE = dirname(fileURLToPath(import.meta.url));
+export const ROOT = join(HERE, '..', '..');
+
+/** Spawns a node process and resolves with it and the first stdout line starting with `ready`. */
+export function start(args, env, cwd = ROOT) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`not ready in 20 s: ${args.join(' ')}\n${err}`)), 20000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.startsWith('ready '));
+      if (line) { clearTimeout(timer); resolve({ child, ports: line.split(' ').slice(1).map(Number), stderr: () => err }); }
+    });
+    child.stderr.on('data', (d) => { err += d; if (err.length > 20000) err = err.slice(-10000); });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code}: ${args.join(' ')}\n${err}`)); });
+  });
+}
+
+/** SIGTERM, SIGKILL after 10 s; resolves once the process is gone. */
+export function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const t = setTimeout(() => child.kill('SIGKILL'), 10000);
+    child.removeAllListeners('exit');
+    child.on('exit', () => { clearTimeout(t); resolve(); });
+    child.kill('SIGTERM');
+  });
+}
+
+/** The benchmarked app's environment: export to the sink, call the fake vendor by its real name. */
+export function appEnv(sinkPort, vendorPort, extra = {}) {
+  return {
+    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production',
+    OTEL_SERVICE_NAME: 'bench-app',
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`,
+    SST_FINGERPRINT_KEY: 'bench-key-bench-key-bench-key-0123456789',
+    SST_QUIET: 'true',
+    BENCH_VENDOR_URL: `http://graph.facebook.com:${vendorPort}/v21.0/1234567890/events`,
+    ...extra,
+  };
+}
+
+/** The app process with the preloads of one configuration (`vendor-dns.cjs` always first). */
+export function startApp(preloadArgs, env, nodeArgs = []) {
+  return start([...nodeArgs, '--require', join(HERE, 'vendor-dns.cjs'), ...preloadArgs, join(HERE, 'app.cjs')], env);
+}
+
+/** USER_HZ: 100 on every Linux configuration Node supports. */
+const CLOCK_TICKS = 100;
+
+/** CPU seconds (user + system) in a /proc stat file. */
+function statCpu(path) {
+  const f = readFileSync(path, 'utf8');
+  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** CPU seconds a process has used, all threads, and its main thread alone (the app's event loop;
+ *  the analysis thread, GC and libuv threads are the rest). NaN once it is gone. */
+export function cpuSeconds(pid) {
+  try {
+    return { all: statCpu(`/proc/${pid}/stat`), main: statCpu(`/proc/${pid}/task/${pid}/stat`) };
+  } catch {
+    return { all: NaN, main: NaN };
+  }
+}
+
+/** CPU seconds per thread id of a process. */
+export function threadCpuSeconds(pid) {
+  const out = new Map();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try { out.set(tid, statCpu(`/proc/${pid}/task/${tid}/stat`)); } catch { /* the thread ended */ }
+  }
+  return out;
+}
