@@ -101,7 +101,9 @@ export function installLifecycle(target: Flushable, timeoutMs: number): () => vo
     // collector: say so once, since those spans are gone (there is no synchronous HTTP).
     if (flushing && target.networkExport !== false && !exportFailing() && !reported) {
       reported = true;
-      diag('exiting before the pending spans were exported (collector slow or unreachable)');
+      // Not necessarily the collector's fault: an app whose SIGTERM handler exits at once ends the
+      // export a few ms after it started, however fast the collector.
+      diag('exiting before the pending spans were exported: the app ended the process while they were on their way to the collector (an exit handler cannot send them; SST_SPOOL=true also keeps every span on disk)');
     }
     // After the drain of beforeExit only what ended since (nothing, usually): no second full wait.
     let analysed = true;

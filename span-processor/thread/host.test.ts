@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -195,6 +196,59 @@ test('the analysis thread runs below the app\'s priority (SST_ANALYSIS_NICE, def
       await proc.shutdown();
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+});
+
+/** Scheduling policy (field 41 of /proc/<pid>/task/<tid>/stat) and nice value (field 19) of each thread. */
+function threadSched(): Array<{ policy: number; nice: number }> {
+  return readdirSync('/proc/self/task').flatMap((tid) => {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return [{ policy: Number(f[38]), nice: Number(f[16]) }];
+    } catch { return []; } // the thread ended meanwhile
+  });
+}
+const SCHED_IDLE = 5;
+
+test('SST_ANALYSIS_NICE=idle moves the analysis thread to SCHED_IDLE; without chrt it keeps the 10 nice steps', async (t) => {
+  if (process.platform !== 'linux') { t.skip('scheduling classes are read from /proc (Linux only)'); return; }
+  if (spawnSync('chrt', ['--version'], { stdio: 'ignore' }).error) { t.skip('chrt (util-linux) is not installed'); return; }
+  const base = Math.min(...threadSched().map((s) => s.nice));
+  const plan: ExportPlan = { console: false, network: false, description: 'nothing' };
+  const idleBefore = threadSched().filter((s) => s.policy === SCHED_IDLE).length;
+  const dir = mkdtempSync(join(tmpdir(), 'sst-thread-'));
+  const proc = threaded(dir, { init: { cfg: defaultConfig(), key: KEY, plan, env: { SST_ANALYSIS_NICE: 'idle' }, serviceName: 'thread-test', maxEventsPerSpan: 64 } });
+  try {
+    await proc.forceFlush();
+    // chrt runs asynchronously, once, right after the thread starts.
+    const deadline = Date.now() + 10_000;
+    while (threadSched().filter((s) => s.policy === SCHED_IDLE).length === idleBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(threadSched().filter((s) => s.policy === SCHED_IDLE).length, idleBefore + 1, JSON.stringify(threadSched()));
+    // The analysis thread (lowered by nice first), not the app's thread.
+    assert.ok(threadSched().some((s) => s.policy === SCHED_IDLE && s.nice === Math.min(19, base + 10)), JSON.stringify(threadSched()));
+    assert.equal(threadSched().filter((s) => s.nice === base && s.policy === SCHED_IDLE).length, 0);
+  } finally {
+    await proc.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  // chrt missing from PATH: the thread is still lowered by nice, and nothing fails.
+  const path = process.env.PATH;
+  process.env.PATH = join(tmpdir(), 'sst-no-such-dir');
+  const dir2 = mkdtempSync(join(tmpdir(), 'sst-thread-'));
+  const before = threadSched().filter((s) => s.nice > base).length;
+  const proc2 = threaded(dir2, { init: { cfg: defaultConfig(), key: KEY, plan, env: { SST_ANALYSIS_NICE: 'idle' }, serviceName: 'thread-test', maxEventsPerSpan: 64 } });
+  try {
+    await proc2.forceFlush();
+    await new Promise((r) => setTimeout(r, 200)); // the failed chrt has been reported
+    const lowered = threadSched().filter((s) => s.nice > base);
+    assert.equal(lowered.length, before + 1);
+    assert.ok(lowered.some((s) => s.nice === Math.min(19, base + 10) && s.policy !== SCHED_IDLE));
+  } finally {
+    process.env.PATH = path;
+    await proc2.shutdown();
+    rmSync(dir2, { recursive: true, force: true });
   }
 });
 

@@ -1,6 +1,7 @@
 // The analysis thread: receives the app thread's ended spans and captures (wire.ts), runs the same
 // SstSpanProcessor as in-thread mode (detection, fingerprints, matching, scrubbing), and exports from
 // here, so the app's thread pays for neither the analysis nor the OTLP encoding.
+import { execFile } from 'node:child_process';
 import { readlinkSync, writeSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -26,24 +27,51 @@ setDiagSink((line) => { try { writeSync(2, line + '\n'); } catch { /* stderr clo
 const init = workerData as WorkerInit;
 const DEFAULT_NICE_STEPS = 10;
 const RECEIVED_REPORT_MS = 250;
+const CHRT_TIMEOUT_MS = 5000;
 lowerPriority(init.env.SST_ANALYSIS_NICE);
 
 /** The app's requests come first: on a busy machine the scheduler runs this thread after the app's
  *  (and after the processes the app talks to). SST_ANALYSIS_NICE steps below the app, default 10;
- *  0 keeps the app's priority. Linux only: elsewhere the thread runs at the app's priority. */
+ *  0 keeps the app's priority; `idle` puts the thread in Linux's SCHED_IDLE class (see below).
+ *  Linux only: elsewhere the thread runs at the app's priority. */
 function lowerPriority(raw: string | undefined): void {
-  let steps = raw === undefined || raw.trim() === '' ? DEFAULT_NICE_STEPS : Number(raw);
+  const text = raw?.trim() ?? '';
+  const idle = text.toLowerCase() === 'idle';
+  let steps = text === '' || idle ? DEFAULT_NICE_STEPS : Number(text);
   if (!Number.isInteger(steps) || steps < 0 || steps > 19) {
-    diag(`SST_ANALYSIS_NICE="${raw}" is not a whole number from 0 to 19; using ${DEFAULT_NICE_STEPS}`);
+    diag(`SST_ANALYSIS_NICE="${raw}" is neither a whole number from 0 to 19 nor "idle"; using ${DEFAULT_NICE_STEPS}`);
     steps = DEFAULT_NICE_STEPS;
   }
-  if (steps === 0) return;
+  let tid = 0;
   try {
     // setpriority() on a thread id changes that thread only; /proc/thread-self names ours.
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (tid > 0) setPriority(tid, Math.min(19, getPriority(tid) + steps));
+    tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
   } catch { /* no /proc/thread-self: not Linux */ }
+  if (!(tid > 0)) return;
+  try {
+    if (steps > 0) setPriority(tid, Math.min(19, getPriority(tid) + steps));
+  } catch { /* not permitted: the app's priority */ }
+  if (idle) enterIdleClass(tid);
 }
+
+/**
+ * SCHED_IDLE: the thread runs only on a core nothing else wants, and any other task that wakes up
+ * takes the core at once. A nice value only shrinks the thread's share, so on a 2-core machine a
+ * request's other steps (the load balancer, the database, a vendor's reply) still waited behind
+ * its bursts. Node cannot make that system call, so util-linux's `chrt` makes it for us, once; the
+ * nice value set before stays in force where `chrt` is missing or refused. Opt-in: on a machine
+ * that is never idle the thread would get almost no CPU and spans would be dropped.
+ */
+function enterIdleClass(tid: number): void {
+  try {
+    execFile('chrt', ['--idle', '--pid', '0', String(tid)], { timeout: CHRT_TIMEOUT_MS, windowsHide: true }, (err) => {
+      if (err) diag(`SST_ANALYSIS_NICE=idle: chrt could not move the analysis thread to SCHED_IDLE (${errorText(err)}); it runs ${DEFAULT_NICE_STEPS} nice steps below the app instead`);
+    });
+  } catch (e) {
+    diag(`SST_ANALYSIS_NICE=idle: chrt could not be started (${errorText(e)}); the analysis thread runs ${DEFAULT_NICE_STEPS} nice steps below the app instead`);
+  }
+}
+
 const port = parentPort!;
 const control = new Int32Array(init.control);
 
