@@ -57,7 +57,7 @@ function lowerPriority(raw: string | undefined): void {
 /**
  * SCHED_IDLE: the thread runs only on a core nothing else wants, and any other task that wakes up
  * takes the core at once. A nice value only shrinks the thread's share, so on a 2-core machine a
- * request's other steps (the load balancer, the database, a vendor's reply) still waited behind
+ * request's other steps (a sidecar proxy, the database, a local service) still waited behind
  * its bursts. Node cannot make that system call, so util-linux's `chrt` makes it for us, once; the
  * nice value set before stays in force where `chrt` is missing or refused. Opt-in: on a machine
  * that is never idle the thread would get almost no CPU and spans would be dropped.
