@@ -173,12 +173,21 @@ test('a request answered before its body was read: the capture travels with the 
   }
 });
 
+/** Scheduling policy (field 41 of /proc/<pid>/task/<tid>/stat) and nice value (field 19) of each thread. */
+function threadSched(): Array<{ policy: number; nice: number }> {
+  return readdirSync('/proc/self/task').flatMap((tid) => {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return [{ policy: Number(f[38]), nice: Number(f[16]) }];
+    } catch { return []; } // the thread ended meanwhile
+  });
+}
+const SCHED_IDLE = 5;
+
 test('the analysis thread runs below the app\'s priority (SST_ANALYSIS_NICE, default 10 steps)', async (t) => {
   if (process.platform !== 'linux') { t.skip('thread priorities are read from /proc (Linux only)'); return; }
-  const niceOfThreads = () => readdirSync('/proc/self/task').map((tid) => {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-  });
+  const niceOfThreads = () => threadSched().map((s) => s.nice);
   const base = Math.min(...niceOfThreads());
   for (const [env, steps] of [[{}, 10], [{ SST_ANALYSIS_NICE: '3' }, 3]] as const) {
     const dir = mkdtempSync(join(tmpdir(), 'sst-thread-'));
@@ -198,18 +207,6 @@ test('the analysis thread runs below the app\'s priority (SST_ANALYSIS_NICE, def
     }
   }
 });
-
-/** Scheduling policy (field 41 of /proc/<pid>/task/<tid>/stat) and nice value (field 19) of each thread. */
-function threadSched(): Array<{ policy: number; nice: number }> {
-  return readdirSync('/proc/self/task').flatMap((tid) => {
-    try {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return [{ policy: Number(f[38]), nice: Number(f[16]) }];
-    } catch { return []; } // the thread ended meanwhile
-  });
-}
-const SCHED_IDLE = 5;
 
 test('SST_ANALYSIS_NICE=idle moves the analysis thread to SCHED_IDLE; without chrt it keeps the 10 nice steps', async (t) => {
   if (process.platform !== 'linux') { t.skip('scheduling classes are read from /proc (Linux only)'); return; }

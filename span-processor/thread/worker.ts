@@ -63,12 +63,13 @@ function lowerPriority(raw: string | undefined): void {
  * that is never idle the thread would get almost no CPU and spans would be dropped.
  */
 function enterIdleClass(tid: number): void {
+  const keepNice = (why: string): void => diag(`SST_ANALYSIS_NICE=idle: ${why}; the analysis thread runs ${DEFAULT_NICE_STEPS} nice steps below the app instead`);
   try {
-    execFile('chrt', ['--idle', '--pid', '0', String(tid)], { timeout: CHRT_TIMEOUT_MS, windowsHide: true }, (err) => {
-      if (err) diag(`SST_ANALYSIS_NICE=idle: chrt could not move the analysis thread to SCHED_IDLE (${errorText(err)}); it runs ${DEFAULT_NICE_STEPS} nice steps below the app instead`);
+    execFile('chrt', ['--idle', '--pid', '0', String(tid)], { timeout: CHRT_TIMEOUT_MS }, (err) => {
+      if (err) keepNice(`chrt could not move it to SCHED_IDLE (${errorText(err)})`);
     });
   } catch (e) {
-    diag(`SST_ANALYSIS_NICE=idle: chrt could not be started (${errorText(e)}); the analysis thread runs ${DEFAULT_NICE_STEPS} nice steps below the app instead`);
+    keepNice(`chrt could not be started (${errorText(e)})`);
   }
 }
 
