@@ -18,7 +18,8 @@ import { getCapture } from '../../instrumentation/capture/tracker';
 import { diag, diagOnce, errorText } from '../../instrumentation/diag';
 import { markReported, setExportFailing } from '../../export/reported';
 import { wireCapture, wireSpan, type WireItem } from './wire';
-import type { ControlReply, ControlRequest, WorkerInit } from './protocol';
+import { CONTROL_SLOTS, SLOT_FLUSHED, SLOT_POSTED, type ControlReply, type ControlRequest, type WorkerInit } from './protocol';
+import { IdleWatch } from './scheduling';
 
 type Queued =
   | { kind: 'ingress'; owner: object; capture: IngressCapture }
@@ -62,6 +63,7 @@ export class ThreadedSpanProcessor implements SstProcessor {
   private readonly worker: Worker;
   /** [0]: the last synchronous flush the thread finished (it counts up, we wait on it). */
   private readonly control: Int32Array;
+  private readonly idleWatch: IdleWatch;
   private seq = 0;
   /** Ingress captures of requests still being served, by trace: their ids are computed here on
    *  demand, when the request calls a first-party host. */
@@ -86,8 +88,9 @@ export class ThreadedSpanProcessor implements SstProcessor {
   private received = 0;
 
   constructor(private readonly opts: ThreadedOptions) {
-    const shared = new SharedArrayBuffer(4);
+    const shared = new SharedArrayBuffer(CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
     this.control = new Int32Array(shared);
+    this.idleWatch = new IdleWatch(this.control, opts.init.idleEscape);
     const workerData: WorkerInit = { ...opts.init, control: shared };
     // Without NODE_OPTIONS: a worker runs its `--require`/`--import` preloads too (the app's other
     // agents, dotenv, …), which have no business in the analysis thread. The exporters read the
@@ -221,9 +224,21 @@ export class ThreadedSpanProcessor implements SstProcessor {
     }
   }
 
+  /** A thread starved in SCHED_IDLE is moved out from here (scheduling.ts): checked whenever work
+   *  is handed over or the thread reports. */
+  private tend(): void {
+    try {
+      this.idleWatch.check(this.queue.length + this.posted - this.received);
+    } catch (e) {
+      diagOnce('thread-class', `the analysis thread's scheduling class could not be changed: ${errorText(e)}`);
+    }
+  }
+
   /** Sends the queue as one batch (captures joined and transferred, never parsed here). */
   private post(): void {
-    if (this.fallback || this.holding || this.queue.length === 0) return;
+    if (this.fallback) return;
+    this.tend();
+    if (this.holding || this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
     const items: WireItem[] = [];
@@ -272,6 +287,8 @@ export class ThreadedSpanProcessor implements SstProcessor {
         try { this.worker.postMessage([item]); this.posted++; } catch { this.droppedHere++; }
       }
     }
+    // The thread reads how much waits in its port.
+    Atomics.store(this.control, SLOT_POSTED, this.posted | 0);
   }
 
   /** Asks the thread to analyse everything and write the spool, and waits for it (blocking this
@@ -285,11 +302,11 @@ export class ThreadedSpanProcessor implements SstProcessor {
     }
     const deadline = Date.now() + ms;
     for (;;) {
-      const done = Atomics.load(this.control, 0);
+      const done = Atomics.load(this.control, SLOT_FLUSHED);
       if (done >= seq) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;
-      Atomics.wait(this.control, 0, done, left);
+      Atomics.wait(this.control, SLOT_FLUSHED, done, left);
     }
   }
 
@@ -337,6 +354,7 @@ export class ThreadedSpanProcessor implements SstProcessor {
   private reply(m: ControlReply): void {
     if (m.t === 'received') {
       this.received = m.count;
+      this.tend();
       return;
     }
     if (m.t === 'stats') {

@@ -1,5 +1,12 @@
 // Messages between the app's thread and the analysis thread, besides the span batches of wire.ts.
 import type { ProcessorStats } from '../processor';
+import type { IdleEscape } from './scheduling';
+
+export const CONTROL_SLOTS = 4;
+export const SLOT_FLUSHED = 0;
+export const SLOT_POSTED = 1;
+export const SLOT_TID = 2;
+export const SLOT_CLASS = 3;
 
 export interface WorkerInit {
   /** The parsed config (plain data). */
@@ -11,8 +18,12 @@ export interface WorkerInit {
   env: NodeJS.ProcessEnv;
   serviceName: string;
   maxEventsPerSpan: number;
-  /** Int32 [0]: sequence number of the last synchronous flush finished. */
+  /** Int32 slots: [0] sequence number of the last synchronous flush finished; [1] items the app's
+   *  thread has posted so far (wrapping), for the work waiting in the port; [2] and [3] the
+   *  analysis thread's id and scheduling class (scheduling.ts). */
   control: SharedArrayBuffer;
+  /** When the thread leaves SCHED_IDLE and comes back (tests shorten it). */
+  idleEscape?: IdleEscape;
 }
 
 export type ControlRequest =

@@ -1,9 +1,7 @@
 // The analysis thread: receives the app thread's ended spans and captures (wire.ts), runs the same
 // SstSpanProcessor as in-thread mode (detection, fingerprints, matching, scrubbing), and exports from
 // here, so the app's thread pays for neither the analysis nor the OTLP encoding.
-import { execFile } from 'node:child_process';
-import { readlinkSync, writeSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
+import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HrTime, SpanContext } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
@@ -18,63 +16,21 @@ import { alreadyReported, exportFailing } from '../../export/reported';
 import { setCapture } from '../../instrumentation/capture/tracker';
 import { diag, diagOnce, errorText, setDiagSink } from '../../instrumentation/diag';
 import { reviveCapture, type WireContext, type WireItem, type WireSpan } from './wire';
-import type { ControlReply, ControlRequest, WorkerInit } from './protocol';
+import { SLOT_FLUSHED, SLOT_POSTED, type ControlReply, type ControlRequest, type WorkerInit } from './protocol';
+import { placeThread } from './scheduling';
 
 // Written straight to fd 2: a worker's process.stderr goes through the app's thread, which may be
 // blocked waiting for us (exit) or gone before the line arrives.
 setDiagSink((line) => { try { writeSync(2, line + '\n'); } catch { /* stderr closed */ } });
 
 const init = workerData as WorkerInit;
-const DEFAULT_NICE_STEPS = 10;
 const RECEIVED_REPORT_MS = 250;
-const CHRT_TIMEOUT_MS = 5000;
-lowerPriority(init.env.SST_ANALYSIS_NICE);
-
-/** The app's requests come first: on a busy machine the scheduler runs this thread after the app's
- *  (and after the processes the app talks to). SST_ANALYSIS_NICE steps below the app, default 10;
- *  0 keeps the app's priority; `idle` puts the thread in Linux's SCHED_IDLE class (see below).
- *  Linux only: elsewhere the thread runs at the app's priority. */
-function lowerPriority(raw: string | undefined): void {
-  const text = raw?.trim() ?? '';
-  const idle = text.toLowerCase() === 'idle';
-  let steps = text === '' || idle ? DEFAULT_NICE_STEPS : Number(text);
-  if (!Number.isInteger(steps) || steps < 0 || steps > 19) {
-    diag(`SST_ANALYSIS_NICE="${raw}" is neither a whole number from 0 to 19 nor "idle"; using ${DEFAULT_NICE_STEPS}`);
-    steps = DEFAULT_NICE_STEPS;
-  }
-  let tid = 0;
-  try {
-    // setpriority() on a thread id changes that thread only; /proc/thread-self names ours.
-    tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-  } catch { /* no /proc/thread-self: not Linux */ }
-  if (!(tid > 0)) return;
-  try {
-    if (steps > 0) setPriority(tid, Math.min(19, getPriority(tid) + steps));
-  } catch { /* not permitted: the app's priority */ }
-  if (idle) enterIdleClass(tid);
-}
-
-/**
- * SCHED_IDLE: the thread runs only on a core nothing else wants, and any other task that wakes up
- * takes the core at once. A nice value only shrinks the thread's share, so on a 2-core machine a
- * request's other steps (a sidecar proxy, the database, a local service) still waited behind
- * its bursts. Node cannot make that system call, so util-linux's `chrt` makes it for us, once; the
- * nice value set before stays in force where `chrt` is missing or refused. Opt-in: on a machine
- * that is never idle the thread would get almost no CPU and spans would be dropped.
- */
-function enterIdleClass(tid: number): void {
-  const keepNice = (why: string): void => diag(`SST_ANALYSIS_NICE=idle: ${why}; the analysis thread runs ${DEFAULT_NICE_STEPS} nice steps below the app instead`);
-  try {
-    execFile('chrt', ['--idle', '--pid', '0', String(tid)], { timeout: CHRT_TIMEOUT_MS }, (err) => {
-      if (err) keepNice(`chrt could not move it to SCHED_IDLE (${errorText(err)})`);
-    });
-  } catch (e) {
-    keepNice(`chrt could not be started (${errorText(e)})`);
-  }
-}
 
 const port = parentPort!;
 const control = new Int32Array(init.control);
+// Below the app before the engine is built. The work waiting here: items still in the port (the
+// app's thread counts what it posts) and items taken off it but not analysed yet.
+placeThread(init.env.SST_ANALYSIS_NICE, control, () => ((Atomics.load(control, SLOT_POSTED) - received) | 0) + processor.pending(), init.idleEscape);
 
 // Config errors were reported once, by the app's thread, which builds the same catalog.
 const engine = buildEngine(init.cfg as SstConfig, Buffer.from(init.key), () => {});
@@ -164,8 +120,8 @@ function receive(items: WireItem[]): void {
 
 /** A synchronous flush is done: the app's thread waits on this counter. */
 function finished(seq: number): void {
-  Atomics.store(control, 0, seq);
-  Atomics.notify(control, 0);
+  Atomics.store(control, SLOT_FLUSHED, seq);
+  Atomics.notify(control, SLOT_FLUSHED);
 }
 
 async function settle(id: number, work: Promise<void>): Promise<void> {
