@@ -71,7 +71,7 @@ const REASSERT_MS = 10_000;
 /**
  * Puts the calling (analysis) thread at its place: nice steps at once (they stay in force whatever
  * happens to the class), then SCHED_IDLE where the setting wants it, and back into it once it has
- * been caught up for `escape.calmMs` after the app's thread moved it out (`leaveIdleWhenBehind`).
+ * been caught up for `escape.calmMs` after the app's thread moved it out (`IdleWatch`).
  * `backlog` is the work waiting for the thread.
  */
 export function placeThread(raw: string | undefined, control: Int32Array, backlog: () => number, escape: IdleEscape = DEFAULT_IDLE_ESCAPE): void {
