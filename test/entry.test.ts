@@ -89,6 +89,8 @@ test('loaded twice (--require and --import) it starts once; worker threads are l
   assert.match(r.stdout, /worker started sst: false/);
 });
 
+// `handler` may define onReady(), called once the app has served its own request (its spans have
+// ended): tests end the app there, not after a fixed delay that a slow machine may not meet.
 const SERVER_APP = (handler: string) => `
   const http = require('node:http');
   const server = http.createServer((req, res) => {
@@ -102,6 +104,7 @@ const SERVER_APP = (handler: string) => `
       body: JSON.stringify({ email: 'Spool.Tester@example.org', phone: '+1 650 555 0134', firstName: 'Rosa' }) });
     await r.text();
     console.log('READY ' + port);
+    if (typeof onReady === 'function') onReady();
   });
   ${handler}
 `;
@@ -177,7 +180,7 @@ test('NODE_OPTIONS preloads (the app\'s other agents) run in the app, not in the
   // Node's own ESM-hooks thread runs preloads as it always does; the analysis thread is the one
   // whose workerData carries an export plan.
   writeFileSync(join(dir, 'preload.cjs'), "const w = require('node:worker_threads'); process.stderr.write('PRELOAD ' + (w.isMainThread ? 'main' : w.workerData && w.workerData.plan ? 'analysis' : 'other') + '\\n');");
-  writeFileSync(join(dir, 'app.cjs'), SERVER_APP('setTimeout(() => server.close(), 200);'));
+  writeFileSync(join(dir, 'app.cjs'), SERVER_APP('function onReady() { server.close(); }'));
   const r = await run(dir, ['--require', '@sst/otel-auto', 'app.cjs'], {
     SST_SPOOL_DIR: join(dir, 'spool'), NODE_OPTIONS: `--require ${join(dir, 'preload.cjs')}`,
   });
@@ -193,7 +196,7 @@ test('NODE_OPTIONS preloads (the app\'s other agents) run in the app, not in the
 
 test('where worker threads are not allowed (permission model), analysis runs on the app\'s thread', async () => {
   const dir = sandbox();
-  writeFileSync(join(dir, 'app.cjs'), SERVER_APP('setTimeout(() => server.close(), 200);'));
+  writeFileSync(join(dir, 'app.cjs'), SERVER_APP('function onReady() { server.close(); }'));
   const r = await run(dir, ['--experimental-permission', '--allow-fs-read=*', '--allow-fs-write=*', '--require', '@sst/otel-auto', 'app.cjs'], {
     SST_SPOOL_DIR: join(dir, 'spool'),
   });
@@ -207,7 +210,7 @@ test('where worker threads are not allowed (permission model), analysis runs on 
 
 test('OTEL_NODE_ENABLED_INSTRUMENTATIONS selects the instrumentations (undici only: no SERVER spans)', async () => {
   const dir = sandbox();
-  writeFileSync(join(dir, 'app.cjs'), SERVER_APP('setTimeout(() => server.close(), 200);'));
+  writeFileSync(join(dir, 'app.cjs'), SERVER_APP('function onReady() { server.close(); }'));
   const r = await run(dir, ['--require', '@sst/otel-auto', 'app.cjs'], { SST_SPOOL_DIR: join(dir, 'spool'), OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'undici' });
   assert.equal(r.code, 0, r.stderr);
   const spans = spansOf(spoolLines(dir));
@@ -223,7 +226,7 @@ test('a silent collector does not hold the exit: the flush is bounded and the ex
   const port = (hole.address() as import('node:net').AddressInfo).port;
   try {
     const dir = sandbox();
-    writeFileSync(join(dir, 'app.cjs'), SERVER_APP("setTimeout(() => { server.close(); process.exitCode = 4; }, 100);"));
+    writeFileSync(join(dir, 'app.cjs'), SERVER_APP('function onReady() { server.close(); process.exitCode = 4; }'));
     const r = await run(dir, ['--require', '@sst/otel-auto', 'app.cjs'], {
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, SST_FLUSH_TIMEOUT_MS: '1000',
     });

@@ -108,6 +108,35 @@ test('spans analysed on the analysis thread: collect and share linked by fingerp
   }
 });
 
+test('a flush waits for spans held until their resource\'s detected attributes are known; drain() at exit sends them at once', async () => {
+  for (const how of ['flush', 'drain'] as const) {
+    const dir = mkdtempSync(join(tmpdir(), 'sst-thread-'));
+    const proc = threaded(dir);
+    try {
+      // A resource detector still running when the app's first spans end (a slow machine at start).
+      let detected!: (v: string) => void;
+      const resource = resourceFromAttributes({ 'service.name': 'thread-test', 'host.id': new Promise<string>((r) => { detected = r; }) });
+      const tracer = new BasicTracerProvider({ spanProcessors: [proc], resource }).getTracer('t');
+      for (let i = 0; i < 3; i++) tracer.startSpan(`op ${i}`).end();
+      if (how === 'flush') {
+        const flushed = proc.forceFlush();
+        setTimeout(() => detected('host-1'), 100);
+        await flushed;
+        const { spans, text } = spooled(dir);
+        assert.equal(spans.length, 3, 'the flush did not overtake the held spans');
+        assert.match(text, /"key":"host.id","value":\{"stringValue":"host-1"\}/);
+      } else {
+        proc.drain(); // no await: what an 'exit' handler can do
+        assert.equal(spooled(dir).spans.length, 3, 'the exit drain sent the held spans');
+        detected('host-1');
+      }
+    } finally {
+      await proc.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
+
 test('drain() at exit analyses and writes everything queued, synchronously', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sst-thread-'));
   const proc = threaded(dir);

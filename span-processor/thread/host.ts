@@ -72,7 +72,8 @@ export class ThreadedSpanProcessor implements SstProcessor {
   private fallback?: SstProcessor;
   private readonly resourceIds = new WeakMap<object, number>();
   private nextResource = 1;
-  private holding = false;
+  /** Set while spans wait for their resource's detected attributes (they keep their order). */
+  private held: Promise<void> | undefined;
   /** Server spans whose ingress capture went ahead of them (their end carries no capture). */
   private readonly sentIngress = new WeakSet<object>();
   /** Spans already ended: an ingress capture completing after its span ended is not sent again. */
@@ -166,14 +167,21 @@ export class ThreadedSpanProcessor implements SstProcessor {
    *  whatever else the exit lost). */
   drain(waitMs = this.opts.exitWaitMs): boolean {
     if (this.fallback) { this.fallback.drain(); return true; }
-    this.post();
+    this.post(true);
     return this.flushSyncOnThread(waitMs);
   }
 
-  forceFlush(): Promise<void> {
+  async forceFlush(): Promise<void> {
+    await this.postAll();
     if (this.fallback) return this.fallback.forceFlush();
-    this.post();
     return this.request('flush');
+  }
+
+  /** Posts the queue, and what it held back for a resource's attributes once they are known: a
+   *  flush or shutdown must not overtake those spans. */
+  private async postAll(): Promise<void> {
+    this.post();
+    while (this.held) await this.held;
   }
 
   /** The registry and queue of the analysis thread (its own queue plus what waits here). */
@@ -196,8 +204,8 @@ export class ThreadedSpanProcessor implements SstProcessor {
   }
 
   async shutdown(): Promise<void> {
+    await this.postAll();
     if (this.fallback) return this.fallback.shutdown();
-    this.post();
     try {
       await this.request('shutdown');
     } finally {
@@ -234,11 +242,13 @@ export class ThreadedSpanProcessor implements SstProcessor {
     }
   }
 
-  /** Sends the queue as one batch (captures joined and transferred, never parsed here). */
-  private post(): void {
+  /** Sends the queue as one batch (captures joined and transferred, never parsed here). `force`
+   *  (exit, which cannot wait): spans held for their resource go now, with the attributes
+   *  detected so far. */
+  private post(force = false): void {
     if (this.fallback) return;
     this.tend();
-    if (this.holding || this.queue.length === 0) return;
+    if ((this.held && !force) || this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
     const items: WireItem[] = [];
@@ -257,11 +267,10 @@ export class ThreadedSpanProcessor implements SstProcessor {
         const resource = span.resource;
         let rid = this.resourceIds.get(resource);
         if (rid === undefined) {
-          if (resource.asyncAttributesPending && resource.waitForAsyncAttributes) {
+          if (!force && resource.asyncAttributesPending && resource.waitForAsyncAttributes) {
             // Attributes still being detected: keep the order, send once they are known.
             this.queue = batch.slice(i).concat(this.queue);
-            this.holding = true;
-            void resource.waitForAsyncAttributes().catch(() => undefined).then(() => { this.holding = false; this.post(); });
+            this.held = resource.waitForAsyncAttributes().catch(() => undefined).then(() => { this.held = undefined; this.post(); });
             break;
           }
           rid = this.nextResource++;
