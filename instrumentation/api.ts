@@ -96,6 +96,7 @@ export function start(o: StartOptions = {}): SstHandle | undefined {
         flushSync: (waitMs) => built.flushSync(waitMs),
         pendingWork: () => built.processor.takeEndedSinceFlush() > 0,
         networkExport: built.networkExport,
+        exiting: () => built.processor.exiting?.(),
       }, flushTimeoutMs(env));
     }
     state.handle = handle;

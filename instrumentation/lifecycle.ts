@@ -15,6 +15,8 @@ export interface Flushable {
   /** Whether an exporter sends over the network (default true). With the spool alone, flushSync()
    *  writes everything at exit and there is nothing to warn about. */
   networkExport?: boolean;
+  /** Called synchronously when an exit begins (before its flush), once or more. */
+  exiting?(): void;
 }
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -67,6 +69,9 @@ export function installLifecycle(target: Flushable, timeoutMs: number): () => vo
     drained = true;
     return drain(drainWaitMs(timeoutMs, flushStartedAt, Date.now()));
   };
+  const exiting = (): void => {
+    try { target.exiting?.(); } catch { /* never into the app */ }
+  };
   const drain = (waitMs: number | undefined): boolean => {
     try {
       return target.flushSync(waitMs) !== false;
@@ -90,6 +95,7 @@ export function installLifecycle(target: Flushable, timeoutMs: number): () => vo
   // the exit code the app chose rather than hang until the exporter's own timeout.
   const onBeforeExit = () => {
     if (!target.pendingWork()) return;
+    exiting();
     void flushOnce().then((done) => {
       if (done) return;
       reportLoss('at exit', false, drainAfterFlush());
@@ -97,6 +103,7 @@ export function installLifecycle(target: Flushable, timeoutMs: number): () => vo
     });
   };
   const onExit = () => {
+    exiting();
     // The app ended (process.exit, its own signal handler) while an export was still waiting on the
     // collector: say so once, since those spans are gone (there is no synchronous HTTP).
     if (flushing && target.networkExport !== false && !exportFailing() && !reported) {
@@ -117,6 +124,7 @@ export function installLifecycle(target: Flushable, timeoutMs: number): () => vo
   for (const sig of SIGNALS) {
     let received = 0;
     const h = () => {
+      exiting();
       if (process.listenerCount(sig) > 1) { void flushOnce(); return; }
       // Nobody else handles it: the default action was to terminate. Flush, then terminate the same way.
       // A second Ctrl-C during the flush means "now": terminate without waiting for the collector.

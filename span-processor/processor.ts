@@ -39,6 +39,8 @@ export interface SstProcessor extends SpanProcessor {
   drain(waitMs?: number): boolean | void;
   /** Work items not yet processed on this thread. */
   pending(): number;
+  /** The process is ending: an analysis thread gets what it needs to finish and stop. */
+  exiting?(): void;
   /** Spans that passed through unannotated because the queue was full. */
   readonly dropped: number;
   /** The fingerprint registry's size and the queue, wherever the analysis runs (benchmarks, ops). */

@@ -264,7 +264,7 @@ test('by default the thread is in SCHED_IDLE where it may leave it again, leaves
     },
   });
   const tracer = new BasicTracerProvider({ spanProcessors: [proc] }).getTracer('t');
-  // The app's thread moves the thread out when it hands spans over: a small span per poll.
+  // The app's thread changes the class when it hands spans over: a small span per poll.
   const policyIs = async (policy: number) => {
     const deadline = Date.now() + 10_000;
     const now = () => analysis().slice(before).map((s) => s.policy);
@@ -299,9 +299,12 @@ test('by default the thread is in SCHED_IDLE where it may leave it again, leaves
     // Behind: the app's thread moved it out, an ordinary thread again, still 10 nice steps below the app.
     assert.deepEqual(await policyIs(0), [0], JSON.stringify(threadSched()));
     assert.ok(lines.some((l) => /^sst: the analysis thread fell \d+ items behind in SCHED_IDLE/.test(l)), lines.join('\n'));
-    // Caught up for calmMs: the thread goes back by itself.
+    // Caught up for calmMs: it asks to go back, and the app's thread moves it at a later hand-off.
     await proc.forceFlush();
     assert.deepEqual(await policyIs(SCHED_IDLE), [SCHED_IDLE], JSON.stringify(threadSched()));
+    // An exit begins: out of the class at once, synchronously (an 'exit' handler cannot wait).
+    proc.exiting();
+    assert.deepEqual(analysis().slice(before).map((s) => s.policy), [0], JSON.stringify(threadSched()));
   } finally {
     setDiagSink((l) => process.stderr.write(l + '\n'));
     await proc.shutdown();

@@ -203,7 +203,14 @@ export class ThreadedSpanProcessor implements SstProcessor {
     });
   }
 
+  /** The process is ending (lifecycle.ts): the thread must get a core to finish and to stop. */
+  exiting(): void {
+    if (this.fallback) return;
+    try { this.idleWatch.leaveNow(); } catch { /* never into the app */ }
+  }
+
   async shutdown(): Promise<void> {
+    this.exiting();
     await this.postAll();
     if (this.fallback) return this.fallback.shutdown();
     try {
@@ -366,6 +373,7 @@ export class ThreadedSpanProcessor implements SstProcessor {
       this.tend();
       return;
     }
+    this.tend();
     if (m.t === 'stats') {
       const w = this.statsWaiters.get(m.id);
       this.answered(m.id);

@@ -1,7 +1,7 @@
 // The analysis thread's place in the CPU queue (Linux). The app's requests come first: the thread
 // runs SST_ANALYSIS_NICE nice steps below the app (default 10) and, where it can come back out,
 // in Linux's SCHED_IDLE class, which it leaves again while it is falling behind.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { diag, diagOnce, errorText } from '../../instrumentation/diag';
@@ -59,19 +59,25 @@ export interface IdleEscape {
 
 export const DEFAULT_IDLE_ESCAPE: IdleEscape = { behindItems: 5000, caughtUpItems: 500, calmMs: 30_000 };
 
-/** SLOT_CLASS, read and written by both threads. */
+/** SLOT_CLASS. The analysis thread only asks to enter SCHED_IDLE; the app's thread makes every
+ *  change. A thread in that class on a busy machine may not run again for a long time, not even
+ *  to notice it is behind or to see its own `chrt` through, and the app's thread, which always
+ *  runs, must be able to move it out; with one thread making every change, no two race. */
 const UNMANAGED = 0;
-const IDLE = 1;
+/** Asked for by the analysis thread (`auto`, or back after it caught up): a refusal is quiet. */
+const WANT_IDLE = 1;
+/** Asked for with an explicit `idle`: a refusal is reported. */
+const WANT_IDLE_EXPLICIT = 2;
+const IDLE = 3;
 /** It left SCHED_IDLE while behind, and may go back. */
-const ORDINARY = 2;
-
-/** While the thread is behind, the app's thread makes sure it is out of SCHED_IDLE this often. */
-const REASSERT_MS = 10_000;
+const ORDINARY = 4;
+/** A `chrt` of the app's thread has not answered yet. */
+const SWITCHING = 5;
 
 /**
  * Puts the calling (analysis) thread at its place: nice steps at once (they stay in force whatever
- * happens to the class), then SCHED_IDLE where the setting wants it, and back into it once it has
- * been caught up for `escape.calmMs` after the app's thread moved it out (`IdleWatch`).
+ * happens to the class), then asks for SCHED_IDLE where the setting wants it, at start and again
+ * once it has been caught up for `escape.calmMs` after the app's thread moved it out (IdleWatch).
  * `backlog` is the work waiting for the thread.
  */
 export function placeThread(raw: string | undefined, control: Int32Array, backlog: () => number, escape: IdleEscape = DEFAULT_IDLE_ESCAPE): void {
@@ -92,9 +98,7 @@ export function placeThread(raw: string | undefined, control: Int32Array, backlo
   const canLeave = mayLeave(nice);
   if (setting.idle === 'auto' && !canLeave) return;
   Atomics.store(control, SLOT_TID, tid);
-  // Only an explicit `idle` reports that it could not be had; `auto` just keeps the nice steps.
-  const explicit = setting.idle === 'on';
-  enterIdle(control, tid, explicit);
+  Atomics.store(control, SLOT_CLASS, setting.idle === 'on' ? WANT_IDLE_EXPLICIT : WANT_IDLE);
   if (!canLeave) return;
   let calmSince = -1;
   setInterval(() => {
@@ -106,7 +110,7 @@ export function placeThread(raw: string | undefined, control: Int32Array, backlo
     else if (calmSince < 0) calmSince = now;
     else if (now - calmSince >= escape.calmMs) {
       calmSince = -1;
-      enterIdle(control, tid, explicit);
+      Atomics.compareExchange(control, SLOT_CLASS, ORDINARY, WANT_IDLE);
     }
   }, TICK_MS).unref();
 }
@@ -120,59 +124,73 @@ function mayLeave(nice: number): boolean {
 }
 
 /**
+ * Kept by the app's thread, which makes every change of the analysis thread's class.
+ *
  * SCHED_IDLE: the thread runs only on a core nothing else wants, and any task that wakes up takes
  * the core at once. A nice value only shrinks the thread's share, so on a 2-core machine a
  * request's other steps (a sidecar, the database, a local service, the app's GC helpers) waited
- * behind its bursts. Node has no call for the scheduling class, so util-linux's `chrt` makes it.
- * The class is marked before `chrt` answers: a thread in SCHED_IDLE on a busy machine may not run
- * again for a long time, and the app's thread must be able to move it out meanwhile.
- */
-function enterIdle(control: Int32Array, tid: number, explicit: boolean): void {
-  Atomics.store(control, SLOT_CLASS, IDLE);
-  chrt('--idle', tid, (why) => {
-    // Unless the app's thread has moved it out meanwhile: then that is what holds.
-    if (Atomics.compareExchange(control, SLOT_CLASS, IDLE, UNMANAGED) !== IDLE) return;
-    if (explicit) diag(`SST_ANALYSIS_NICE=idle: ${why}; the analysis thread runs ${DEFAULT_NICE_STEPS} nice steps below the app instead`);
-  });
-}
-
-/**
- * Kept by the app's thread. A thread in SCHED_IDLE on a machine that is never idle gets no CPU at
- * all, not even enough to notice that it is behind; the app's thread always runs, so it moves the
- * thread out (`chrt --other`, which keeps the nice steps). While the thread stays behind this is
- * repeated every 10 s: should the thread's own `chrt --idle` have landed after ours, the next one
- * undoes it. Nothing is awaited.
+ * behind its bursts. On a machine that is never idle the class gets the thread no CPU at all, so
+ * while `escape.behindItems` wait for it, it runs as an ordinary thread (its nice steps kept).
+ * Node has no call for the scheduling class: util-linux's `chrt` makes each change, one at a time,
+ * never awaited (a fork of the process: 3–6 ms of this thread).
  */
 export class IdleWatch {
-  private lastLeave = -Infinity;
+  private child: ChildProcess | undefined;
 
   constructor(private readonly control: Int32Array, private readonly escape: IdleEscape = DEFAULT_IDLE_ESCAPE) {}
 
-  /** `backlog`: the work waiting for the thread (queued here, and posted but not taken off its port). */
+  /** Called whenever work is handed over or the thread reports. `backlog`: the work waiting for the
+   *  thread (queued here, and posted but not taken off its port). */
   check(backlog: number): void {
-    if (backlog < this.escape.behindItems) return;
     const state = Atomics.load(this.control, SLOT_CLASS);
-    const now = performance.now();
-    if (state === UNMANAGED || (state === ORDINARY && now - this.lastLeave < REASSERT_MS)) return;
-    if (Atomics.compareExchange(this.control, SLOT_CLASS, state, ORDINARY) !== state) return;
-    this.lastLeave = now;
-    chrt('--other', Atomics.load(this.control, SLOT_TID), (why) => {
-      Atomics.store(this.control, SLOT_CLASS, UNMANAGED);
-      diagOnce('idle-leave', `the analysis thread is ${backlog} items behind in SCHED_IDLE and could not leave it: ${why}`);
-    }, () => diagOnce('idle-behind', `the analysis thread fell ${backlog} items behind in SCHED_IDLE (a busy machine): it runs as an ordinary thread, still below the app's priority, until it has caught up`));
+    if (state === WANT_IDLE || state === WANT_IDLE_EXPLICIT) {
+      this.chrt(state, IDLE, (why) => {
+        if (state === WANT_IDLE_EXPLICIT) diag(`SST_ANALYSIS_NICE=idle: ${why}; the analysis thread runs ${DEFAULT_NICE_STEPS} nice steps below the app instead`);
+      });
+    } else if (state === IDLE && backlog >= this.escape.behindItems) {
+      this.chrt(state, ORDINARY, (why) => diagOnce('idle-leave', `the analysis thread is ${backlog} items behind in SCHED_IDLE and could not leave it: ${why}`),
+        () => diagOnce('idle-behind', `the analysis thread fell ${backlog} items behind in SCHED_IDLE (a busy machine): it runs as an ordinary thread, still below the app's priority, until it has caught up`));
+    }
   }
-}
 
-/** `chrt <flag> --pid 0 <tid>`, not awaited and never what keeps the process alive. */
-function chrt(flag: '--idle' | '--other', tid: number, failed: (why: string) => void, done?: () => void): void {
-  const target = flag === '--idle' ? 'SCHED_IDLE' : 'SCHED_OTHER';
-  try {
-    const child = execFile('chrt', [flag, '--pid', '0', String(tid)], { timeout: CHRT_TIMEOUT_MS }, (err) => {
-      if (err) failed(`chrt could not move it to ${target} (${errorText(err)})`);
-      else done?.();
-    });
-    child.unref();
-  } catch (e) {
-    failed(`chrt could not be started (${errorText(e)})`);
+  /**
+   * The process is ending: out of SCHED_IDLE now, synchronously (an 'exit' handler cannot wait).
+   * On a busy machine a thread in that class might not get a core again, neither to finish the
+   * last flush nor to stop, and Node's exit waits for every thread to stop: measured with both
+   * cores busy, an exit took 8.3 s instead of 2.4. A change still on its way is stopped first.
+   */
+  leaveNow(): void {
+    const state = Atomics.load(this.control, SLOT_CLASS);
+    if (state !== IDLE && state !== SWITCHING) return;
+    try { this.child?.kill('SIGKILL'); } catch { /* already gone */ }
+    this.child = undefined;
+    Atomics.store(this.control, SLOT_CLASS, ORDINARY);
+    try {
+      execFileSync('chrt', ['--other', '--pid', '0', String(Atomics.load(this.control, SLOT_TID))], { timeout: CHRT_TIMEOUT_MS, stdio: 'ignore' });
+    } catch {
+      // Refused or missing: the thread stays where it is; the exit is bounded as before.
+      Atomics.store(this.control, SLOT_CLASS, UNMANAGED);
+    }
+  }
+
+  /** `chrt` from `from` to `to`; SWITCHING until it answers, UNMANAGED if it fails. */
+  private chrt(from: number, to: typeof IDLE | typeof ORDINARY, failed: (why: string) => void, done?: () => void): void {
+    if (this.child || Atomics.compareExchange(this.control, SLOT_CLASS, from, SWITCHING) !== from) return;
+    const target = to === IDLE ? 'SCHED_IDLE' : 'SCHED_OTHER';
+    const unmanaged = (why: string): void => { Atomics.store(this.control, SLOT_CLASS, UNMANAGED); failed(why); };
+    try {
+      const child = execFile('chrt', [to === IDLE ? '--idle' : '--other', '--pid', '0', String(Atomics.load(this.control, SLOT_TID))], { timeout: CHRT_TIMEOUT_MS }, (err) => {
+        if (this.child !== child) return; // stopped by leaveNow(), which decided instead
+        this.child = undefined;
+        if (err) { unmanaged(`chrt could not move it to ${target} (${errorText(err)})`); return; }
+        Atomics.store(this.control, SLOT_CLASS, to);
+        done?.();
+      });
+      // Never what keeps the app's process alive.
+      child.unref();
+      this.child = child;
+    } catch (e) {
+      unmanaged(`chrt could not be started (${errorText(e)})`);
+    }
   }
 }
