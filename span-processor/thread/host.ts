@@ -61,7 +61,8 @@ export class ThreadedSpanProcessor implements SstProcessor {
   private queue: Queued[] = [];
   private scheduled = false;
   private readonly worker: Worker;
-  /** [0]: the last synchronous flush the thread finished (it counts up, we wait on it). */
+  /** Shared with the thread (protocol.ts): the last synchronous flush it finished (we wait on it),
+   *  what we posted, its id and scheduling class. */
   private readonly control: Int32Array;
   private readonly idleWatch: IdleWatch;
   private seq = 0;
