@@ -265,18 +265,18 @@ test('by default the thread is in SCHED_IDLE where it may leave it again, leaves
   });
   const tracer = new BasicTracerProvider({ spanProcessors: [proc] }).getTracer('t');
   // The app's thread changes the class when it hands spans over: a small span per poll.
-  const policyIs = async (policy: number) => {
+  const policyIs = async (policy: number, nudge = true) => {
     const deadline = Date.now() + 10_000;
     const now = () => analysis().slice(before).map((s) => s.policy);
     while (!(now().length === 1 && now()[0] === policy) && Date.now() < deadline) {
-      tracer.startSpan('tick').end();
+      if (nudge) tracer.startSpan('tick').end();
       await new Promise((r) => setTimeout(r, 60));
     }
     return now();
   };
   try {
-    await proc.forceFlush();
     if (!canLeave) {
+      await proc.forceFlush();
       // No CAP_SYS_NICE and RLIMIT_NICE too low: a thread could not come back out, so it stays an
       // ordinary thread at its nice steps.
       await new Promise((r) => setTimeout(r, 300));
@@ -284,7 +284,9 @@ test('by default the thread is in SCHED_IDLE where it may leave it again, leaves
       t.diagnostic('this process may not leave SCHED_IDLE: checked that the thread stays out of it');
       return;
     }
-    assert.deepEqual(await policyIs(SCHED_IDLE), [SCHED_IDLE], JSON.stringify(threadSched()));
+    // At start, before any span: the thread asks, and the app's thread moves it while the
+    // process is still small (the fork of chrt grows with it).
+    assert.deepEqual(await policyIs(SCHED_IDLE, false), [SCHED_IDLE], JSON.stringify(threadSched()));
     // A burst the thread needs a while for: requests with bodies to detect, posted at once.
     for (let i = 0; i < 4000; i++) {
       const span = tracer.startSpan('POST /signup', { kind: SpanKind.SERVER });

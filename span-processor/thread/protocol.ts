@@ -37,4 +37,6 @@ export type ControlReply =
   | { t: 'done'; id: number; failing: boolean; error?: string; reported?: boolean }
   | { t: 'stats'; id: number; stats: ProcessorStats }
   /** Items taken off the port so far (a few times a second while spans arrive). */
-  | { t: 'received'; count: number };
+  | { t: 'received'; count: number }
+  /** The thread asks the app's thread to move it into SCHED_IDLE (scheduling.ts). */
+  | { t: 'class' };

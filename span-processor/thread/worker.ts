@@ -30,7 +30,8 @@ const port = parentPort!;
 const control = new Int32Array(init.control);
 // Below the app before the engine is built. The work waiting here: items still in the port (the
 // app's thread counts what it posts) and items taken off it but not analysed yet.
-placeThread(init.env.SST_ANALYSIS_NICE, control, () => ((Atomics.load(control, SLOT_POSTED) - received) | 0) + processor.pending(), init.idleEscape);
+placeThread(init.env.SST_ANALYSIS_NICE, control, () => ((Atomics.load(control, SLOT_POSTED) - received) | 0) + processor.pending(),
+  () => port.postMessage({ t: 'class' } satisfies ControlReply), init.idleEscape);
 
 // Config errors were reported once, by the app's thread, which builds the same catalog.
 const engine = buildEngine(init.cfg as SstConfig, Buffer.from(init.key), () => {});
