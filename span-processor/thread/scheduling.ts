@@ -7,7 +7,7 @@ import { getPriority, setPriority } from 'node:os';
 import { diag, diagOnce, errorText } from '../../instrumentation/diag';
 import { SLOT_CLASS, SLOT_TID } from './protocol';
 
-export const DEFAULT_NICE_STEPS = 10;
+const DEFAULT_NICE_STEPS = 10;
 const CHRT_TIMEOUT_MS = 5000;
 const TICK_MS = 250;
 
@@ -135,7 +135,8 @@ function mayLeave(nice: number): boolean {
  * behind its bursts. On a machine that is never idle the class gets the thread no CPU at all, so
  * while `escape.behindItems` wait for it, it runs as an ordinary thread (its nice steps kept).
  * Node has no call for the scheduling class: util-linux's `chrt` makes each change, one at a time,
- * never awaited (a fork of the process: 3–6 ms of this thread).
+ * never awaited (a fork of the process, which blocks this thread for longer the larger the process:
+ * 3–6 ms at 260 MB, ~40 ms at 1 GB).
  */
 export class IdleWatch {
   private child: ChildProcess | undefined;
@@ -169,11 +170,16 @@ export class IdleWatch {
     this.child = undefined;
     Atomics.store(this.control, SLOT_CLASS, ORDINARY);
     try {
-      execFileSync('chrt', ['--other', '--pid', '0', String(Atomics.load(this.control, SLOT_TID))], { timeout: CHRT_TIMEOUT_MS, stdio: 'ignore' });
+      execFileSync('chrt', this.chrtArgs(ORDINARY), { timeout: CHRT_TIMEOUT_MS, stdio: 'ignore' });
     } catch {
       // Refused or missing: the thread stays where it is; the exit is bounded as before.
       Atomics.store(this.control, SLOT_CLASS, UNMANAGED);
     }
+  }
+
+  /** `chrt --idle|--other --pid 0 <the analysis thread>` */
+  private chrtArgs(to: typeof IDLE | typeof ORDINARY): string[] {
+    return [to === IDLE ? '--idle' : '--other', '--pid', '0', String(Atomics.load(this.control, SLOT_TID))];
   }
 
   /** `chrt` from `from` to `to`; SWITCHING until it answers, UNMANAGED if it fails. */
@@ -182,7 +188,7 @@ export class IdleWatch {
     const target = to === IDLE ? 'SCHED_IDLE' : 'SCHED_OTHER';
     const unmanaged = (why: string): void => { Atomics.store(this.control, SLOT_CLASS, UNMANAGED); failed(why); };
     try {
-      const child = execFile('chrt', [to === IDLE ? '--idle' : '--other', '--pid', '0', String(Atomics.load(this.control, SLOT_TID))], { timeout: CHRT_TIMEOUT_MS }, (err) => {
+      const child = execFile('chrt', this.chrtArgs(to), { timeout: CHRT_TIMEOUT_MS }, (err) => {
         if (this.child !== child) return; // stopped by leaveNow(), which decided instead
         this.child = undefined;
         if (err) { unmanaged(`chrt could not move it to ${target} (${errorText(err)})`); return; }
