@@ -18,6 +18,8 @@
 //   (g) dd-iast    dd-trace with IAST on every request: the outside reference (saturation only)
 //   (h) sst-nice   (c) with SST_ANALYSIS_NICE=10: nice steps only, never SCHED_IDLE (the default
 //                  before session 9; not in the default set, --only b,c,h)
+//   (x) sst-other  (c) from another build, `--compare <entry.mjs>`: two builds side by side in one
+//                  interleaved run (not in the default set, --only b,c,x)
 // The load generator and the sink + fake vendor run in their own processes; their CPU per request
 // is reported beside the app's (they share its machine).
 //
@@ -28,6 +30,7 @@
 //        main thread (saturated, or at a fixed rate)
 //   --sst <file>: the distribution's ESM entry for (c)/(d)/(e) (default: the package, i.e. dist/;
 //   e.g. /tmp/sst-build-x/instrumentation/entry.mjs to measure an area build while dist/ is mid-rebuild)
+//   --compare <file>: the ESM entry of another build, measured as configuration (x) in the same rounds
 //   --phase rate needs --rate.
 //
 // The app writes each signup to SQLite (better-sqlite3). Plain OpenTelemetry has no better-sqlite3
@@ -63,6 +66,7 @@ const RATE_FRACTION = Number(arg('rate-fraction', 0.5));
 const PHASE = arg('phase', 'both');
 const PROFILE = arg('profile', '');
 const SST_ENTRY = arg('sst', '@sst/otel-auto');
+const COMPARE_ENTRY = arg('compare', '');
 // The saturation phase's load generator runs on the app's machine: wrk (one C thread) leaves the app
 // most of the CPU that autocannon (JavaScript) would take; autocannon when wrk is not installed.
 const HAVE_WRK = spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
@@ -91,6 +95,13 @@ const CONFIGS = {
     name: 'sst-nice', label: '(h) @sst/otel-auto, full, SST_ANALYSIS_NICE=10 (nice only)', args: ['--import', SST_ENTRY],
     env: { SST_ANALYSIS_NICE: '10' },
   },
+  // Not in the default set: (c) from another build (`--compare <dir>/instrumentation/entry.mjs`,
+  // e.g. scripts/build-area.sh's output), measured in the same rounds as (c): a change's effect on
+  // the whole service, with the VM's drift shared by both.
+  x: {
+    name: 'sst-other', label: `(x) @sst/otel-auto from ${COMPARE_ENTRY || '(no --compare)'}`, args: ['--import', COMPARE_ENTRY],
+    env: {},
+  },
   // The outside reference the issue names: Datadog's tracer with IAST (taint tracking) on every
   // request, not the default sample of 30 % of requests and 2 at a time, since the product here
   // analyses every request. Traces go to the same sink (it answers the agent API); telemetry,
@@ -109,6 +120,7 @@ const CONFIGS = {
   },
 };
 const ONLY = (arg('only', PROFILE || 'a,b,c,d,e,f,g')).split(',').filter((k) => CONFIGS[k]);
+if (ONLY.includes('x') && !COMPARE_ENTRY) throw new Error('configuration x needs --compare <entry.mjs> (the other build)');
 /** Configurations of the fixed-rate phase. */
 const AT_RATE = ONLY.filter((k) => !CONFIGS[k].saturationOnly);
 
@@ -211,7 +223,7 @@ async function rounds(services, phase, opts) {
   return runs;
 }
 
-const PAIRS = [['c', 'b'], ['e', 'b'], ['f', 'b'], ['c', 'a'], ['e', 'a'], ['b', 'a'], ['d', 'a'], ['c', 'e'], ['c', 'f'], ['g', 'b'], ['c', 'g'], ['h', 'b'], ['h', 'c']];
+const PAIRS = [['c', 'b'], ['e', 'b'], ['f', 'b'], ['c', 'a'], ['e', 'a'], ['b', 'a'], ['d', 'a'], ['c', 'e'], ['c', 'f'], ['g', 'b'], ['c', 'g'], ['h', 'b'], ['h', 'c'], ['x', 'b'], ['x', 'c']];
 
 /** Ratios of the medians, and the same ratio within each round (how much it moves). */
 function ratios(sat, rate) {
@@ -286,7 +298,7 @@ function report(sat, rate, ratioRows, meta) {
     '',
     'c/b: the product against plain OTel (c also traces and matches the SQLite insert, which b cannot); e/b: like for like',
     '(same instrumentations); d/a ≈ 1 is the sanity check of a run; g/b: Datadog\'s tracer with IAST taint tracking on',
-    'every request against plain OTel (the outside reference), c/g: the product against it; h/b, h/c: (c) with the analysis thread kept out of SCHED_IDLE (nice steps only).',
+    'every request against plain OTel (the outside reference), c/g: the product against it; h/b, h/c: (c) with the analysis thread kept out of SCHED_IDLE (nice steps only); x/c: (c) from the build given with --compare against this one.',
     '',
     `Command: \`${meta.command}\``,
     '',

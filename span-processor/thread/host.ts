@@ -1,5 +1,5 @@
 // The SST processor as the app's thread sees it when analysis runs on its own thread: ended spans
-// and ingress captures are queued as they come, and every 50 ms (or 256 items) sent as one batch
+// and ingress captures are queued as they come, and every 200 ms (or 256 items) sent as one batch
 // to the analysis thread (worker.ts), which detects, fingerprints, matches, scrubs and exports.
 // The app's thread keeps only the capture hooks and this hand-off, so a request costs it about
 // what plain OpenTelemetry costs (bench/README.md); the analysis uses another core.
@@ -48,9 +48,11 @@ const ANSWER_TIMEOUT_MS = 30_000;
 /** Hand-off cadence: at most this many ms, or this many items, whichever comes first.
  *  Each hand-off wakes the analysis thread, and a thread woken every few ms pays again and again
  *  for caches the app's thread evicted meanwhile: at 450 req/s it used ~500 µs per request with
- *  5 ms, ~380 with 50 ms (bench/README.md). Spans leave on the exporter's schedule (seconds), so
- *  nobody sees the delay. The item cap bounds one structured clone on the app's thread (~2 ms). */
-const POST_INTERVAL_MS = 50;
+ *  5 ms, ~380 with 50 ms; 200 ms took the process's CPU per request at 300 req/s another 7 % lower
+ *  than 50 ms, on both threads (bench/README.md, "Hand-off every 200 ms"). Spans leave on the
+ *  exporter's schedule (seconds), so nobody sees the delay. The item cap bounds one structured
+ *  clone on the app's thread (~2 ms); past ~300 req/s it, not the interval, sets the cadence. */
+const POST_INTERVAL_MS = 200;
 const POST_BATCH = 256;
 /** Requests in flight whose captures are kept for first-party baggage. */
 const MAX_REQUESTS = 5_000;
