@@ -49,7 +49,7 @@ const ANSWER_TIMEOUT_MS = 30_000;
  *  Each hand-off wakes the analysis thread, and a thread woken every few ms pays again and again
  *  for caches the app's thread evicted meanwhile: at 450 req/s it used ~500 µs per request with
  *  5 ms, ~380 with 50 ms; 200 ms took the process's CPU per request at 300 req/s another 7 % lower
- *  than 50 ms, on both threads (bench/README.md, "Hand-off every 200 ms"). Spans leave on the
+ *  than 50 ms, on both threads (bench/README.md, session 10). Spans leave on the
  *  exporter's schedule (seconds), so nobody sees the delay. The item cap bounds one structured
  *  clone on the app's thread (~2 ms); past ~300 req/s it, not the interval, sets the cadence. */
 const POST_INTERVAL_MS = 200;
