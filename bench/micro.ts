@@ -17,6 +17,7 @@ import { createRegistry } from '../span-processor/registry/registry';
 import { createCatalog } from '../span-processor/catalog/catalog';
 import { Engine } from '../span-processor/engine';
 import { matchEgress } from '../span-processor/match';
+import { prose } from './prose';
 import { egressLeaves } from '../span-processor/match/egress';
 import type { EgressCapture, IngressCapture, Registry } from '../span-processor/types';
 
@@ -104,21 +105,6 @@ function capiPayload(p: Person): string {
   return JSON.stringify({ data: [event], test_event_code: 'TEST12345' });
 }
 
-const WORDS = 'the customer asked about their order and wanted to know when the package would arrive because they are travelling next week please summarize the conversation and suggest a polite reply that explains the delay and offers a discount code for the next purchase'.split(' ');
-
-function prose(bytes: number, seed: number, mention: string): string {
-  const out: string[] = [];
-  let n = 0;
-  let x = seed;
-  while (n < bytes) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    const w = WORDS[x % WORDS.length];
-    out.push(w);
-    n += w.length + 1;
-    if (out.length % 400 === 200) { out.push(mention); n += mention.length + 1; }
-  }
-  return out.join(' ');
-}
 
 function llmPayload(p: Person): string {
   const mention = `(customer ${p.first} ${p.last}, ${p.email}, phone ${p.phone})`;

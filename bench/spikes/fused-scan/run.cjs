@@ -3,7 +3,7 @@
 // costs in JS and in WebAssembly, and with which key scheme. Not the product's matcher: it covers
 // only the prose keys of match/scan.ts (tokens, word runs, pairs, phrases), ASCII only, and counts
 // filter probes instead of reporting hits. See README.md here.
-//   node bench/spikes/fused-scan/run.cjs
+//   npx tsc -p bench/tsconfig.json && node bench/spikes/fused-scan/run.cjs
 // Builds the two AssemblyScript kernels with `npx assemblyscript` (from the npm registry, into a
 // temporary folder) on first use.
 const { execFileSync } = require('node:child_process');
@@ -24,21 +24,11 @@ function wasm(name) {
   return new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(file)), { env: { abort() {} } }).exports;
 }
 
-// The micro benchmark's 64 KB prompt (bench/micro.ts): prose with a person mentioned every 400 words.
-const WORDS = 'the customer asked about their order and wanted to know when the package would arrive because they are travelling next week please summarize the conversation and suggest a polite reply that explains the delay and offers a discount code for the next purchase'.split(' ');
-function prose(bytes, seed, mention) {
-  const out = [];
-  let n = 0;
-  let x = seed;
-  while (n < bytes) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    const w = WORDS[x % WORDS.length];
-    out.push(w);
-    n += w.length + 1;
-    if (out.length % 400 === 200) { out.push(mention); n += mention.length + 1; }
-  }
-  return out.join(' ');
-}
+// The micro benchmark's 64 KB prompt (bench/micro.ts, bench/prose.ts): prose with a person mentioned
+// every 400 words. From the bench build (`npx tsc -p bench/tsconfig.json`, or `npm run bench:micro`).
+const PROSE = path.join(__dirname, '..', '..', '..', 'dist', 'bench', 'prose.js');
+if (!fs.existsSync(PROSE)) throw new Error(`${PROSE} is missing: build the benchmarks first (npx tsc -p bench/tsconfig.json)`);
+const { prose } = require(PROSE);
 const TEXT = prose(64 * 1024, 7, 'Hi, I am Jane Doe from 100 Market St, San Francisco.');
 
 // Linear memory layout shared by the kernels: filter (1 MiB), class table, phrase ring, text.
