@@ -105,7 +105,6 @@ function capiPayload(p: Person): string {
   return JSON.stringify({ data: [event], test_event_code: 'TEST12345' });
 }
 
-
 function llmPayload(p: Person): string {
   const mention = `(customer ${p.first} ${p.last}, ${p.email}, phone ${p.phone})`;
   return JSON.stringify({
