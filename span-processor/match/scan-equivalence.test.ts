@@ -165,3 +165,19 @@ test('generated payloads scan the same on the fast path and the reference', () =
   }), { numRuns: 150, seed: 4242 });
   assert.ok(withHits - before > 200, `generated payloads produced hits to compare (${withHits - before})`);
 });
+
+test('the walks\' edge cases scan the same: base64 runs around a digest\'s length, trimmed tokens, emails among words', () => {
+  const registry = newRegistry();
+  register(registry);
+  const md5b64 = digest('md5', 'jane.doe+news@gmail.com', 'base64url');
+  const texts = [
+    // 21, 22 and 23 base64 chars: the facts walk decides whether the digest walk runs at all
+    'x'.repeat(21), 'x'.repeat(22), `${'y'.repeat(21)} ${md5b64}`, `${md5b64}==rest`, `a=${md5b64.slice(0, 21)}=`,
+    // tokens trimmed of edge punctuation, uppercase, inner punctuation, a char above 127 mid-prose
+    '"Jane," (O\'Neil). SAN Francisco... 100 Market St! -Kenji- «Müller» jane—doe',
+    // emails before, between and after words; words inside the address are not names
+    'Jane.Doe+news@Gmail.com Jane Doe, kenji@example.jp;Kenji KENJI@EXAMPLE.JP. Doe',
+  ];
+  for (let k = 0; k < 40; k++) texts.push(`${texts[5]} ${texts[6]} `.repeat(k) + texts[k % 5]);
+  for (const t of texts) for (const budget of [undefined, 3, 17]) assertSame(registry, t, 'edge', budget);
+});

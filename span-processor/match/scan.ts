@@ -18,8 +18,12 @@ import { ADDRESS_LETTER_CLASS, isNonAsciiAddressChar } from '../detect/email';
 import { findDates } from './dates';
 import { normalizeNumber, readNumber } from './numbers';
 import { phoneForms, type PhoneRegion } from './phone';
-import { ALNUM, ASCII_WS, B64, CHAR_CLASS, HEX, PHONE, SPACE, WORD } from './char-class';
+import { ASCII_FACTS, CHAR_CLASS, Char, Fact } from './char-class';
 
+
+/** The class table as a module binding: one load per char, not a property load of the import. */
+const CLASS = CHAR_CLASS;
+const FACTS = ASCII_FACTS;
 export type TokenKind = 'whole' | 'digest' | 'email' | 'phone' | 'word' | 'pair' | 'phrase' | 'date' | 'number' | 'segment';
 export type TokenEncoding = '' | 'base64' | 'base64url';
 
@@ -234,24 +238,24 @@ function lookupB64Range(env: ScanEnv, text: string, start: number, bodyEnd: numb
 }
 
 function isHex(c: number): boolean {
-  return (CHAR_CLASS[c & 0xffff] & HEX) !== 0;
+  return (CLASS[c & 0xffff] & Char.HEX) !== 0;
 }
 
 function isB64(c: number): boolean {
-  return (CHAR_CLASS[c & 0xffff] & B64) !== 0;
+  return (CLASS[c & 0xffff] & Char.B64) !== 0;
 }
 
 function isAsciiAlnum(c: number): boolean {
-  return (CHAR_CLASS[c & 0xffff] & ALNUM) !== 0;
+  return (CLASS[c & 0xffff] & Char.ALNUM) !== 0;
 }
 
 /** Letters or digits, counting any non-ASCII char as a letter (boundary checks only). */
 function isWordChar(c: number): boolean {
-  return (CHAR_CLASS[c & 0xffff] & WORD) !== 0;
+  return (CLASS[c & 0xffff] & Char.WORD) !== 0;
 }
 
 function isSpace(c: number): boolean {
-  return (CHAR_CLASS[c & 0xffff] & SPACE) !== 0;
+  return (CLASS[c & 0xffff] & Char.SPACE) !== 0;
 }
 
 /** Base64 runs (maximal runs of base64 / base64url chars) at least this long are kept for the
@@ -362,7 +366,7 @@ function insideSpans(spans: readonly number[], start: number, end: number): bool
 }
 
 function isPhoneChar(c: number): boolean {
-  return (CHAR_CLASS[c & 0xffff] & PHONE) !== 0;
+  return (CLASS[c & 0xffff] & Char.PHONE) !== 0;
 }
 
 /** Runs of digits with `+ ( ) - .` and single spaces, 7–20 digits, bounded by non-alphanumerics. */
@@ -461,52 +465,101 @@ function scanWords(env: ScanEnv, text: string, emailSpans: readonly number[], as
   const fast = env.registry.lookupHashed !== undefined;
 
   const spans: number[] = [];
-  for (let i = 0; i < n && !env.truncated;) {
-    while (i < n && isSpace(text.charCodeAt(i))) i++;
-    let start = i;
-    while (i < n && !isSpace(text.charCodeAt(i))) i++;
-    let end = i;
-    while (start < end && !isWordChar(text.charCodeAt(start))) start++;
-    while (end > start && !isWordChar(text.charCodeAt(end - 1))) end--;
-    if (end > start && spans.length < MAX_PHRASE_TOKENS * 2) spans.push(start, end);
-    if (end - start < 2 || insideSpans(emailSpans, start, end)) continue;
-    if (fast && (ascii || isAsciiRange(text, start, end))) {
-      lookupTokenRange(env, text, start, end, weak, sink);
-      continue;
+  if (fast) {
+    fastTokens(env, text, emailSpans, weak, spans, sink);
+    fastWordRuns(env, text, emailSpans, weak, sink);
+  } else {
+    for (let i = 0; i < n && !env.truncated;) {
+      while (i < n && isSpace(text.charCodeAt(i))) i++;
+      let start = i;
+      while (i < n && !isSpace(text.charCodeAt(i))) i++;
+      let end = i;
+      while (start < end && !isWordChar(text.charCodeAt(start))) start++;
+      while (end > start && !isWordChar(text.charCodeAt(end - 1))) end--;
+      if (end > start && spans.length < MAX_PHRASE_TOKENS * 2) spans.push(start, end);
+      if (end - start < 2 || insideSpans(emailSpans, start, end)) continue;
+      lookupTokenString(env, text.slice(start, end), start, end, weak, sink);
     }
-    const token = text.slice(start, end);
-    lookupBoth(env, token, start, end, 'word', weak, sink);
-    NON_ALNUM_RE.lastIndex = 0;
-    if (NON_ALNUM_RE.test(token)) {
-      lookupPlain(env, token.replace(NON_ALNUM_RE, '').toLowerCase(), start, end, 'word', weak, sink);
-    }
+    wordRuns(env, text, emailSpans, weak, sink);
   }
-
-  if (fast) fastWordRuns(env, text, emailSpans, weak, sink);
-  else wordRuns(env, text, emailSpans, weak, sink);
   scanPhrases(env, text, spans, emailSpans, sink);
 }
 
-/**
- * One ASCII whitespace token: as written, lowercased (when that differs), and without inner
- * punctuation lowercased (`O'Neil` → `oneil`, when something was dropped), in that order. Prose
- * tokens are mostly lowercase words: the first walk hashes them as written and notes whether the
- * other two keys differ; only then is the token walked again for them.
- */
-function lookupTokenRange(env: ScanEnv, text: string, start: number, end: number, weak: boolean, sink: HitSink): void {
-  const len = end - start;
-  let a = SEED_A;
-  let b = SEED_B;
-  let upper = false;
-  let stripped = false;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 15;
-    if (c >= 65 && c <= 90) upper = true;
-    else if (!isAsciiAlnum(c)) stripped = true;
+/** One whitespace token on the string path: as written, lowercased, and without inner punctuation. */
+function lookupTokenString(env: ScanEnv, token: string, start: number, end: number, weak: boolean, sink: HitSink): void {
+  lookupBoth(env, token, start, end, 'word', weak, sink);
+  NON_ALNUM_RE.lastIndex = 0;
+  if (NON_ALNUM_RE.test(token)) {
+    lookupPlain(env, token.replace(NON_ALNUM_RE, '').toLowerCase(), start, end, 'word', weak, sink);
   }
+}
+
+/**
+ * The whitespace token pass of the fast path in one walk per token: its bounds, edge punctuation
+ * trimmed, and its as-written key hashed as it is walked (the lanes are kept at its last letter or
+ * digit, so trailing punctuation falls away). Email spans are passed with a cursor: tokens come in
+ * order. A token with a char above 127 takes the string path (such a char is never trimmed).
+ */
+function fastTokens(env: ScanEnv, text: string, emailSpans: readonly number[], weak: boolean, spans: number[], sink: HitSink): void {
+  const n = text.length;
+  const emailEnd = emailSpans.length;
+  let e = 0;
+  let i = 0;
+  while (i < n && !env.truncated) {
+    while (i < n && (CLASS[text.charCodeAt(i)] & Char.SPACE) !== 0) i++;
+    let start = -1;
+    let end = -1;
+    let a = SEED_A;
+    let b = SEED_B;
+    // lanes and facts as of the last letter or digit: the trimmed token's
+    let endA = 0;
+    let endB = 0;
+    let upper = false;
+    let punct = false;
+    let endUpper = false;
+    let endPunct = false;
+    let wide = false;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      const cls = CLASS[c];
+      if ((cls & Char.SPACE) !== 0) break;
+      if ((cls & Char.WORD) !== 0) {
+        if (start < 0) start = i;
+        if (c > 127) wide = true;
+        else if (c >= 65 && c <= 90) upper = true;
+        a = Math.imul(a ^ c, 0x01000193);
+        b = Math.imul(b ^ c, 0x5bd1e995);
+        b ^= b >>> 15;
+        end = i + 1;
+        endA = a;
+        endB = b;
+        endUpper = upper;
+        endPunct = punct;
+      } else if (start >= 0) {
+        punct = true;
+        a = Math.imul(a ^ c, 0x01000193);
+        b = Math.imul(b ^ c, 0x5bd1e995);
+        b ^= b >>> 15;
+      }
+    }
+    if (start < 0) continue;
+    if (spans.length < MAX_PHRASE_TOKENS * 2) spans.push(start, end);
+    if (end - start < 2) continue;
+    while (e < emailEnd && emailSpans[e] <= start) e += 2;
+    if (e > 0 && end <= emailSpans[e - 1]) continue;
+    if (wide) lookupTokenString(env, text.slice(start, end), start, end, weak, sink);
+    else lookupTokenKeys(env, text, start, end, endA, endB, endUpper, endPunct, weak, sink);
+  }
+}
+
+/**
+ * One ASCII whitespace token, its as-written lanes already walked (`a`, `b`): looked up as written,
+ * lowercased (when it has an uppercase letter), and without inner punctuation lowercased
+ * (`O'Neil` → `oneil`, when it has any), in that order. Prose tokens are mostly lowercase words,
+ * which need no second walk.
+ */
+function lookupTokenKeys(env: ScanEnv, text: string, start: number, end: number, a: number, b: number, upper: boolean, stripped: boolean, weak: boolean, sink: HitSink): void {
+  const len = end - start;
   if (spend(env)) {
     finishHash(a, b, len, H);
     report(hashedLookup(env, len), start, end, 'word', weak, sink);
@@ -595,11 +648,25 @@ function fastWordRuns(env: ScanEnv, text: string, emailSpans: readonly number[],
   // continues them, so each char is walked once for its word and its pair.
   let prevA = SEED_A;
   let prevB = SEED_B;
+  const emailEnd = emailSpans.length;
+  let e = 0;
   let i = 0;
   while (!env.truncated) {
+    // the next word char: ASCII ones by the table, others as WORD_RE sees them (code points)
     let w = 0;
-    while (i < n && (w = wordCharAt(text, i)) === 0) i++;
-    if (i >= n) break;
+    let c = 0;
+    for (; i < n; i++) {
+      c = text.charCodeAt(i);
+      if (c < 128) {
+        if ((CLASS[c] & Char.ALNUM) !== 0) {
+          w = 1;
+          break;
+        }
+      } else if ((w = wordCharAt(text, i)) !== 0) {
+        break;
+      }
+    }
+    if (w === 0) break;
     const start = i;
     let digitsOnly = true;
     let ascii = true;
@@ -608,8 +675,7 @@ function fastWordRuns(env: ScanEnv, text: string, emailSpans: readonly number[],
     let pa = Math.imul(prevA ^ 32, 0x01000193);
     let pb = Math.imul(prevB ^ 32, 0x5bd1e995);
     pb ^= pb >>> 15;
-    while (w > 0) {
-      let c = text.charCodeAt(i);
+    for (;;) {
       if (c > 127) {
         ascii = false;
       } else {
@@ -623,10 +689,19 @@ function fastWordRuns(env: ScanEnv, text: string, emailSpans: readonly number[],
       pb = Math.imul(pb ^ c, 0x5bd1e995);
       pb ^= pb >>> 15;
       i += w;
-      w = i < n ? wordCharAt(text, i) : 0;
+      if (i >= n) break;
+      c = text.charCodeAt(i);
+      if (c < 128) {
+        if ((CLASS[c] & Char.ALNUM) === 0) break;
+        w = 1;
+      } else if ((w = wordCharAt(text, i)) === 0) {
+        break;
+      }
     }
     const end = i;
-    if (insideSpans(emailSpans, start, end)) {
+    // insideSpans with a cursor: runs come in order
+    while (e < emailEnd && emailSpans[e] <= start) e += 2;
+    if (e > 0 && end <= emailSpans[e - 1]) {
       prevEnd = -1;
       continue;
     }
@@ -667,7 +742,7 @@ function startsPhrase(c: number): boolean {
 
 /** JS `\s` restricted to ASCII. */
 function isAsciiWhitespace(c: number): boolean {
-  return (CHAR_CLASS[c & 0xffff] & ASCII_WS) !== 0;
+  return (CLASS[c & 0xffff] & Char.ASCII_WS) !== 0;
 }
 
 /**
@@ -761,29 +836,26 @@ export function scanText(env: ScanEnv, text: string, whole: boolean, sink: HitSi
   if (text.length === 0 || env.truncated) return;
   // One walk for the facts that decide which token shapes can occur at all.
   const n = text.length;
-  let ascii = true;
-  let space = false;
-  let digit = false;
-  let letter = false;
-  /** a char other than an ASCII letter or digit */
-  let other = false;
+  // Branch-free: the bits of every char OR-ed, and whether a base64 run reaches a digest's length
+  // (prose, whose runs are words, then skips the digest walk).
+  let facts = 0;
+  let run = 0;
+  let digestRun = 0;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c > 127) {
-      ascii = false;
-      other = true;
-      if (c === 0xa0) space = true;
-    } else if (c >= 48 && c <= 57) {
-      digit = true;
-    } else if ((c | 32) >= 97 && (c | 32) <= 122) {
-      letter = true;
-    } else {
-      other = true;
-      if (c <= 32 && isSpace(c)) space = true;
-    }
+    const f = c < 128 ? FACTS[c] : c === 0xa0 ? Fact.WIDE | Fact.OTHER | Fact.SPACE : Fact.WIDE | Fact.OTHER;
+    facts |= f;
+    run = (run + 1) & -((f >>> 5) & 1);
+    digestRun |= (MIN_DIGEST_RUN - 1 - run) >>> 31;
   }
+  const ascii = (facts & Fact.WIDE) === 0;
+  const space = (facts & Fact.SPACE) !== 0;
+  const digit = (facts & Fact.DIGIT) !== 0;
+  const letter = (facts & Fact.LETTER) !== 0;
+  /** a char other than an ASCII letter or digit */
+  const other = (facts & Fact.OTHER) !== 0;
   if (whole) scanWholeText(env, text, ascii, sink);
-  if (n >= MIN_DIGEST_RUN) scanDigests(env, text, sink);
+  if (digestRun !== 0) scanDigests(env, text, sink);
   const emailSpans = scanEmails(env, text, whole, sink);
   // Phone and number runs must start and end at a non-alphanumeric boundary: in a text of letters
   // and digits only (a hex digest, an id) that is the whole text, so it must be all digits.
