@@ -52,6 +52,10 @@ export const enum Fact {
   SPACE = 16,
   /** a base64 / base64url char (Char.B64): the walk counts their runs */
   B64 = 32,
+  /** an ASCII uppercase letter (never trimmed: a whole value's lowercased key differs) */
+  UPPER = 64,
+  /** not a char's bit: set by the walk when a base64 run reaches a digest's length */
+  DIGEST_RUN = 128,
 }
 
 /** Fact bits of the ASCII chars; above 127 every char is WIDE | OTHER, no-break space SPACE too. */
@@ -59,7 +63,8 @@ export const ASCII_FACTS: Uint8Array = (() => {
   const t = new Uint8Array(128);
   for (let c = 0; c < 128; c++) {
     if (c >= 48 && c <= 57) t[c] = Fact.DIGIT;
-    else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) t[c] = Fact.LETTER;
+    else if (c >= 65 && c <= 90) t[c] = Fact.LETTER | Fact.UPPER;
+    else if (c >= 97 && c <= 122) t[c] = Fact.LETTER;
     else t[c] = Fact.OTHER | ((CHAR_CLASS[c] & Char.SPACE) !== 0 ? Fact.SPACE : 0);
     if ((CHAR_CLASS[c] & Char.B64) !== 0) t[c] |= Fact.B64;
   }

@@ -110,11 +110,6 @@ function hashedLookup(env: ScanEnv, len: number): readonly RegistryHit[] | undef
   return len < MIN_PLAIN_CHARS ? undefined : env.registry.lookupHashed!(H.h1, H.h2, 0);
 }
 
-function isAsciiRange(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (text.charCodeAt(i) > 127) return false;
-  return true;
-}
-
 /** `text[start, end)` as written (lookupPlain of the slice). */
 function lookupRange(env: ScanEnv, text: string, start: number, end: number, kind: TokenKind, weak: boolean, sink: HitSink): void {
   const len = end - start;
@@ -836,8 +831,42 @@ export function scanText(env: ScanEnv, text: string, whole: boolean, sink: HitSi
   if (text.length === 0 || env.truncated) return;
   // One walk for the facts that decide which token shapes can occur at all.
   const n = text.length;
-  // Branch-free: the bits of every char OR-ed, and whether a base64 run reaches a digest's length
-  // (prose, whose runs are words, then skips the digest walk).
+  const facts = textFacts(text);
+  const ascii = (facts & Fact.WIDE) === 0;
+  const space = (facts & Fact.SPACE) !== 0;
+  const digit = (facts & Fact.DIGIT) !== 0;
+  const letter = (facts & Fact.LETTER) !== 0;
+  /** a char other than an ASCII letter or digit */
+  const other = (facts & Fact.OTHER) !== 0;
+  if (whole) scanWholeText(env, text, facts, sink);
+  if ((facts & Fact.DIGEST_RUN) !== 0) scanDigests(env, text, sink);
+  const emailSpans = scanEmails(env, text, whole, sink);
+  // Phone and number runs must start and end at a non-alphanumeric boundary: in a text of letters
+  // and digits only (a hex digest, an id) that is the whole text, so it must be all digits.
+  if (digit && (other || !letter)) {
+    scanPhones(env, text, sink);
+    scanNumbers(env, text, whole, sink);
+  }
+  // Dates are written with spaces or separators between digits; ids and digests are skipped.
+  // A registry without ISO-date keys cannot match a date in any writing.
+  if (n >= 8 && digit && env.registry.mayHaveDates?.() !== false && (space || (other && DATE_SEPARATOR.test(text)))) scanDates(env, text, sink);
+  if (space) scanWords(env, text, emailSpans, ascii, sink);
+  else if (n <= MAX_WHOLE && text.indexOf('.') > 0) scanDotSegments(env, text, sink);
+}
+
+/** Only the full value, as written and trimmed+lowercased. */
+export function scanWhole(env: ScanEnv, text: string, sink: HitSink): void {
+  if (text.length === 0 || text.length > MAX_WHOLE) return;
+  scanWholeText(env, text, textFacts(text), sink);
+}
+
+/**
+ * The fact bits of a text (char-class.ts `Fact`) in one branch-free walk: the bits of every char
+ * OR-ed, and DIGEST_RUN when a base64 run reaches a digest's length (prose, whose runs are words,
+ * then skips the digest walk).
+ */
+function textFacts(text: string): number {
+  const n = text.length;
   let facts = 0;
   let run = 0;
   let digestRun = 0;
@@ -848,38 +877,13 @@ export function scanText(env: ScanEnv, text: string, whole: boolean, sink: HitSi
     run = (run + 1) & -((f >>> 5) & 1);
     digestRun |= (MIN_DIGEST_RUN - 1 - run) >>> 31;
   }
-  const ascii = (facts & Fact.WIDE) === 0;
-  const space = (facts & Fact.SPACE) !== 0;
-  const digit = (facts & Fact.DIGIT) !== 0;
-  const letter = (facts & Fact.LETTER) !== 0;
-  /** a char other than an ASCII letter or digit */
-  const other = (facts & Fact.OTHER) !== 0;
-  if (whole) scanWholeText(env, text, ascii, sink);
-  if (digestRun !== 0) scanDigests(env, text, sink);
-  const emailSpans = scanEmails(env, text, whole, sink);
-  // Phone and number runs must start and end at a non-alphanumeric boundary: in a text of letters
-  // and digits only (a hex digest, an id) that is the whole text, so it must be all digits.
-  if (digit && (other || !letter)) {
-    scanPhones(env, text, sink);
-    scanNumbers(env, text, whole, sink);
-  }
-  // Dates are written with spaces or separators between digits; ids and digests are skipped.
-  // A registry without ISO-date keys cannot match a date in any writing.
-  if (n >= 8 && digit && env.registry.mayHaveDates?.() !== false && (space || DATE_SEPARATOR.test(text))) scanDates(env, text, sink);
-  if (space) scanWords(env, text, emailSpans, ascii, sink);
-  else if (n <= MAX_WHOLE && text.indexOf('.') > 0) scanDotSegments(env, text, sink);
+  return digestRun !== 0 ? facts | Fact.DIGEST_RUN : facts;
 }
 
-/** Only the full value, as written and trimmed+lowercased. */
-export function scanWhole(env: ScanEnv, text: string, sink: HitSink): void {
-  if (text.length === 0 || text.length > MAX_WHOLE) return;
-  scanWholeText(env, text, isAsciiRange(text, 0, text.length), sink);
-}
-
-function scanWholeText(env: ScanEnv, text: string, ascii: boolean, sink: HitSink): void {
+function scanWholeText(env: ScanEnv, text: string, facts: number, sink: HitSink): void {
   const n = text.length;
   if (n === 0 || n > MAX_WHOLE) return;
-  if (!ascii || env.registry.lookupHashed === undefined) {
+  if ((facts & Fact.WIDE) !== 0 || env.registry.lookupHashed === undefined) {
     scanWholeString(env, text, sink);
     return;
   }
@@ -892,11 +896,8 @@ function scanWholeText(env: ScanEnv, text: string, ascii: boolean, sink: HitSink
     scanWholeString(env, text, sink);
     return;
   }
-  let upper = false;
-  for (let i = a; i < b && !upper; i++) {
-    const c = text.charCodeAt(i);
-    upper = c >= 65 && c <= 90;
-  }
+  // an uppercase letter is never whitespace: it lies inside the trimmed range
+  const upper = (facts & Fact.UPPER) !== 0;
   lookupRange(env, text, 0, n, 'whole', false, sink);
   if (a === 0 && b === n && !upper) return;
   // norm: trimmed and lowercased, reported over the whole value like the string path
