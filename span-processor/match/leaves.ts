@@ -36,12 +36,13 @@ export function matchLeavesWith(env: ScanEnv, leaves: readonly Leaf[], opts: Mat
       const value = leaf.value;
       if (typeof value !== 'string') continue;
       scanText(env, value, true, (start, end, hits, encoding, kind, weakWord) => {
+        // one token for all the hits of a range (a first name shared by many people)
+        const token = value.slice(start, end).toLowerCase();
         for (const hit of hits) {
           if (cands.length >= MAX_CANDIDATES) {
             capped = true;
             return;
           }
-          const token = value.slice(start, end).toLowerCase();
           const c: LeafCandidate = { hit, field: leaf.path, key: leaf.key, token, kind, weakWord, encoding, layers: leaf.layers };
           if ((kind === 'number' || kind === 'word') && anchoredBefore(value, start, hit.category)) c.anchored = true;
           cands.push(c);
