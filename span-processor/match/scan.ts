@@ -20,10 +20,10 @@ import { normalizeNumber, readNumber } from './numbers';
 import { phoneForms, type PhoneRegion } from './phone';
 import { ASCII_FACTS, CHAR_CLASS, Char, Fact } from './char-class';
 
-
-/** The class table as a module binding: one load per char, not a property load of the import. */
+/** The tables as module bindings: one load per char, not a property load of the import. */
 const CLASS = CHAR_CLASS;
 const FACTS = ASCII_FACTS;
+
 export type TokenKind = 'whole' | 'digest' | 'email' | 'phone' | 'word' | 'pair' | 'phrase' | 'date' | 'number' | 'segment';
 export type TokenEncoding = '' | 'base64' | 'base64url';
 
@@ -440,9 +440,9 @@ function scanNumbers(env: ScanEnv, text: string, whole: boolean, sink: HitSink):
 /**
  * Free text: whitespace-separated tokens (edge punctuation trimmed; also without inner punctuation,
  * `O'Neil` → `oneil`), single words split on non-letters, and adjacent word pairs (`jane doe`).
- * `ascii`: the text has no char above 127, so letters are [A-Za-z0-9] and words are walked by hand.
+ * On the fast path ASCII tokens and words are hashed in place, token by token and word by word.
  */
-function scanWords(env: ScanEnv, text: string, emailSpans: readonly number[], ascii: boolean, sink: HitSink): void {
+function scanWords(env: ScanEnv, text: string, emailSpans: readonly number[], sink: HitSink): void {
   const n = text.length;
   let wordCount = 0;
   // only whether there are FREE_TEXT_WORDS matters
@@ -832,7 +832,6 @@ export function scanText(env: ScanEnv, text: string, whole: boolean, sink: HitSi
   // One walk for the facts that decide which token shapes can occur at all.
   const n = text.length;
   const facts = textFacts(text);
-  const ascii = (facts & Fact.WIDE) === 0;
   const space = (facts & Fact.SPACE) !== 0;
   const digit = (facts & Fact.DIGIT) !== 0;
   const letter = (facts & Fact.LETTER) !== 0;
@@ -850,7 +849,7 @@ export function scanText(env: ScanEnv, text: string, whole: boolean, sink: HitSi
   // Dates are written with spaces or separators between digits; ids and digests are skipped.
   // A registry without ISO-date keys cannot match a date in any writing.
   if (n >= 8 && digit && env.registry.mayHaveDates?.() !== false && (space || (other && DATE_SEPARATOR.test(text)))) scanDates(env, text, sink);
-  if (space) scanWords(env, text, emailSpans, ascii, sink);
+  if (space) scanWords(env, text, emailSpans, sink);
   else if (n <= MAX_WHOLE && text.indexOf('.') > 0) scanDotSegments(env, text, sink);
 }
 
