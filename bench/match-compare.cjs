@@ -6,13 +6,14 @@
 // loaded first measured 1.3-1.5x slower on the 1 KB event, both ways round (session 11).
 //   PHASES=1 also splits the new build's time into body toString / JSON.parse / decode / scan
 //   (in this process, the new build only).
-// usage: node bench/match-compare.cjs <base build dir> <new build dir> [capi,llm,bulk] [maxTokens]
+// usage: node bench/match-compare.cjs <base build dir> <new build dir> [capi,llm,llm-de,llm-ja,bulk] [maxTokens]
+// (llm-de / llm-ja: the German and Japanese prompts, after `npx tsc -p bench/tsconfig.json`)
 // (a build dir is a tsc output with span-processor/: dist/, or scripts/build-area.sh's /tmp/sst-build-x)
 const { createHash } = require('node:crypto');
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
-const ITERS = { capi: 2000, llm: 40, bulk: 6 };
+const ITERS = { capi: 2000, llm: 40, 'llm-de': 40, 'llm-ja': 40, bulk: 6 };
 const ROUNDS = 5;
 
 const sha256 = (s) => createHash('sha256').update(s).digest('hex');
@@ -21,7 +22,7 @@ const LAST = Array.from({ length: 5000 }, (_, i) => `${['Doe', 'Smith', 'García
 const CITY = Array.from({ length: 1000 }, (_, i) => `${['San Francisco', 'Austin', 'Brooklyn', 'Seattle', 'Chicago'][i % 5]}${i < 5 ? '' : ' ' + i.toString(36)}`);
 function person(i) { const first = FIRST[i % FIRST.length], last = LAST[(i * 7) % LAST.length]; return { first, last, email: `${first}.${last}${i}@example.com`, phone: `+1 (415) ${200 + (Math.floor(i / 10000) % 800)}-${String(i % 10000).padStart(4, '0')}`, city: CITY[(i * 13) % CITY.length], zip: String(10000 + ((i * 31) % 40000)) }; }
 const WORDS = 'the customer asked about their order and wanted to know when the package would arrive because they are travelling next week please summarize the conversation and suggest a polite reply that explains the delay and offers a discount code for the next purchase'.split(' ');
-function prose(bytes, seed, mention) { const out = []; let n = 0, x = seed; while (n < bytes) { x = (Math.imul(x, 1103515245) + 12345) >>> 0; const w = WORDS[x % WORDS.length]; out.push(w); n += w.length + 1; if (out.length % 400 === 200) { out.push(mention); n += mention.length + 1; } } return out.join(' '); }
+function prose(bytes, seed, mention, words = WORDS) { const out = []; let n = 0, x = seed; while (n < bytes) { x = (Math.imul(x, 1103515245) + 12345) >>> 0; const w = words[x % words.length]; out.push(w); n += w.length + 1; if (out.length % 400 === 200) { out.push(mention); n += mention.length + 1; } } return out.join(' '); }
 function body(t) { const b = Buffer.from(t); return { chunks: [b], bytes: b.length, truncated: false, complete: true }; }
 function egress(url, text) { return { kind: 'egress', method: 'POST', url, host: new URL(url).hostname, headers: { 'content-type': 'application/json' }, body: body(text) }; }
 const people = Array.from({ length: 10000 }, (_, i) => person(i));
@@ -31,7 +32,12 @@ const mention = `(customer ${p.first} ${p.last}, ${p.email}, phone ${p.phone})`;
 const llm = JSON.stringify({ model: 'gpt-4o-mini', temperature: 0.2, messages: [{ role: 'system', content: 'You are a helpful support assistant.' }, { role: 'user', content: prose(64 * 1024 - 300, 7, mention) }] });
 const rows = []; let n = 0; for (let i = 0; n < 1024 * 1024 - 400; i++) { const q = people[i % 2000]; const row = { id: `c-${i}`, email: q.email, first_name: q.first, last_name: q.last, phone: q.phone, city: q.city, zip: q.zip, company: 'Acme Corp', notes: 'Met at the spring conference; interested in the pro plan.', score: 40 + (i % 60) }; n += JSON.stringify(row).length + 1; rows.push(row); }
 const bulk = JSON.stringify({ contacts: rows });
-const payloads = { capi: egress('https://graph.facebook.com/v21.0/1/events', capi), llm: egress('https://api.openai.com/v1/chat/completions', llm), bulk: egress('https://api.hubapi.com/crm/v3/objects/contacts/batch/create', bulk) };
+// The micro benchmark's German and Japanese prompts (bench/prose.ts; its build is dist/bench/prose.js).
+const proseModule = (() => { try { return require(path.join(__dirname, '..', 'dist', 'bench', 'prose.js')); } catch { return undefined; } })();
+const chat = (content) => JSON.stringify({ model: 'gpt-4o-mini', temperature: 0.2, messages: [{ role: 'system', content: 'You are a helpful support assistant.' }, { role: 'user', content }] });
+const llmDe = proseModule ? chat(prose(64 * 1024 - 300, 7, mention, proseModule.GERMAN)) : undefined;
+const llmJa = proseModule ? chat(proseModule.japanese(Math.floor((64 * 1024 - 300) / 3), mention)) : undefined;
+const payloads = { capi: egress('https://graph.facebook.com/v21.0/1/events', capi), llm: egress('https://api.openai.com/v1/chat/completions', llm), bulk: egress('https://api.hubapi.com/crm/v3/objects/contacts/batch/create', bulk) , ...(llmDe ? { 'llm-de': egress('https://api.openai.com/v1/chat/completions', llmDe), 'llm-ja': egress('https://api.openai.com/v1/chat/completions', llmJa) } : {}) };
 const opts = (maxTokens) => ({ defaultPhoneRegion: 'US', maxTokens });
 
 function loadBuild(dir) {
@@ -99,7 +105,7 @@ function phases(dir, only, maxTokens) {
   const { r } = loadBuild(dir);
   const o = opts(maxTokens);
   for (const k of only) {
-    const iters = k === 'capi' ? 3000 : k === 'llm' ? 60 : 8;
+    const iters = k === 'capi' ? 3000 : k === 'bulk' ? 8 : 60;
     const cpu = (f) => { for (let i = 0; i < 3; i++) f(); const xs = []; for (let round = 0; round < 5; round++) { const c0 = process.cpuUsage(); for (let i = 0; i < iters; i++) f(); const d = process.cpuUsage(c0); xs.push((d.user + d.system) / iters); } return median(xs); };
     const leaves = egressLeaves(payloads[k], o).leaves;
     const dec = cpu(() => egressLeaves(payloads[k], o));

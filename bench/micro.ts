@@ -1,6 +1,7 @@
 // Microbenchmarks of the hot paths (issue 8), with tinybench:
 //   ingress detection per request; fingerprint + variants per value (registry.register);
-//   egress matcher MB/s on a 1 KB Meta CAPI JSON, a 64 KB LLM prompt and a 1 MB body;
+//   egress matcher MB/s on a 1 KB Meta CAPI JSON, 64 KB LLM prompts (English, German, Japanese) and
+//   a 1 MB body;
 //   registry memory for 10k / 100k / 1M subjects (each in a fresh child process, heap + typed
 //   arrays measured after forced GC, next to the registry's own stats().bytes).
 //
@@ -17,7 +18,7 @@ import { createRegistry } from '../span-processor/registry/registry';
 import { createCatalog } from '../span-processor/catalog/catalog';
 import { Engine } from '../span-processor/engine';
 import { matchEgress } from '../span-processor/match';
-import { prose } from './prose';
+import { GERMAN, japanese, prose } from './prose';
 import { egressLeaves } from '../span-processor/match/egress';
 import type { EgressCapture, IngressCapture, Registry } from '../span-processor/types';
 
@@ -105,13 +106,16 @@ function capiPayload(p: Person): string {
   return JSON.stringify({ data: [event], test_event_code: 'TEST12345' });
 }
 
-function llmPayload(p: Person): string {
+function llmPayload(p: Person, language: 'english' | 'german' | 'japanese' = 'english'): string {
   const mention = `(customer ${p.first} ${p.last}, ${p.email}, phone ${p.phone})`;
+  // the same ~64 KB of UTF-8 in each language (a Japanese char is 3 bytes)
+  const content = language === 'japanese' ? japanese(Math.floor((64 * 1024 - 300) / 3), mention)
+    : prose(64 * 1024 - 300, 7, mention, language === 'german' ? GERMAN : undefined);
   return JSON.stringify({
     model: 'gpt-4o-mini', temperature: 0.2,
     messages: [
       { role: 'system', content: 'You are a helpful support assistant for an online shop. Answer briefly.' },
-      { role: 'user', content: prose(64 * 1024 - 300, 7, mention) },
+      { role: 'user', content },
     ],
   });
 }
@@ -198,6 +202,8 @@ async function main(): Promise<void> {
   const target = people[1234];
   const capi = egress('https://graph.facebook.com/v21.0/1234567890/events?access_token=EAAB', capiPayload(target));
   const llm = egress('https://api.openai.com/v1/chat/completions', llmPayload(target));
+  const llmDe = egress('https://api.openai.com/v1/chat/completions', llmPayload(target, 'german'));
+  const llmJa = egress('https://api.openai.com/v1/chat/completions', llmPayload(target, 'japanese'));
   const bulk = egress('https://api.hubapi.com/crm/v3/objects/contacts/batch/create', bulkPayload(people.slice(0, 2000)));
   const sizes: Record<string, number> = {};
   const check = (name: string, c: EgressCapture, o: Record<string, unknown> = opts) => {
@@ -223,6 +229,8 @@ async function main(): Promise<void> {
   const notes: Record<string, string> = {
     'match: 1 KB Meta CAPI JSON': check('match: 1 KB Meta CAPI JSON', capi),
     'match: 64 KB LLM prompt': check('match: 64 KB LLM prompt', llm),
+    'match: 64 KB LLM prompt, German': check('match: 64 KB LLM prompt, German', llmDe),
+    'match: 64 KB LLM prompt, Japanese': check('match: 64 KB LLM prompt, Japanese', llmJa),
     'match: 1 MB contacts JSON (default budget)': check('match: 1 MB contacts JSON (default budget)', bulk),
     'match: 1 MB contacts JSON (unbounded)': check('match: 1 MB contacts JSON (unbounded)', bulk, unbounded),
   };
@@ -239,6 +247,8 @@ async function main(): Promise<void> {
     .add('register: known email', () => { reg.register({ category: 'email', value: 'First.Last7@Example.com' }); })
     .add('match: 1 KB Meta CAPI JSON', () => { matchEgress(capi, matchRegistry, opts); })
     .add('match: 64 KB LLM prompt', () => { matchEgress(llm, matchRegistry, opts); })
+    .add('match: 64 KB LLM prompt, German', () => { matchEgress(llmDe, matchRegistry, opts); })
+    .add('match: 64 KB LLM prompt, Japanese', () => { matchEgress(llmJa, matchRegistry, opts); })
     .add('match: 1 MB contacts JSON (default budget)', () => { matchEgress(bulk, matchRegistry, opts); })
     .add('match: 1 MB contacts JSON (unbounded)', () => { matchEgress(bulk, matchRegistry, unbounded); })
     .add('match baseline: one charCodeAt walk over the 1 MB body', () => { sink ^= walk(bulkText); })

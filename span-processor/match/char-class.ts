@@ -70,3 +70,45 @@ export const ASCII_FACTS: Uint8Array = (() => {
   }
   return t;
 })();
+
+/** Bits of `UnicodeTables.props`, per UTF-16 code unit outside the surrogates. */
+export const enum Uni {
+  /** a letter, mark or digit: `[\p{L}\p{M}\p{N}]` (the scanner's word char) */
+  WORD = 1,
+  /** `\p{N}` */
+  NUM = 2,
+  /** JS `\s` */
+  SPACE = 4,
+}
+
+export interface UnicodeTables {
+  /** Each code unit's lowercase, when it is one code unit whatever surrounds it; 0 when not: the
+   *  surrogates, `İ` (whose lowercase is two units) and `Σ` (σ or ς, by its place in a word). */
+  lower: Uint16Array;
+  props: Uint8Array;
+}
+
+let unicode: UnicodeTables | undefined;
+
+/**
+ * Lowercase and classes of every BMP code unit, so text beyond ASCII can be lowercased and split
+ * in place with `String.prototype.toLowerCase`'s and the regexes' results. Built on the first text
+ * with a char above 127 (~16 ms, 192 KiB), not at load: most payloads never need it.
+ */
+export function unicodeTables(): UnicodeTables {
+  if (unicode !== undefined) return unicode;
+  const lower = new Uint16Array(65536);
+  const props = new Uint8Array(65536);
+  const word = /[\p{L}\p{M}\p{N}]/u;
+  const num = /\p{N}/u;
+  const space = /\s/;
+  for (let c = 0; c < 65536; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    const ch = String.fromCharCode(c);
+    const l = ch.toLowerCase();
+    if (l.length === 1 && c !== 0x3a3) lower[c] = l.charCodeAt(0);
+    props[c] = (word.test(ch) ? Uni.WORD : 0) | (num.test(ch) ? Uni.NUM : 0) | (space.test(ch) ? Uni.SPACE : 0);
+  }
+  unicode = { lower, props };
+  return unicode;
+}

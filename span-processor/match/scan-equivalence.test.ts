@@ -144,6 +144,9 @@ function fragments(): string[] {
   out.push('16.10.1976', '23 January 1991', 'September 14, 1989', '$120,000.00', '45.500,50', '98 000', '10/16/1976');
   out.push(' ', '  ', '\t', '\n', '\u00a0', '\u2003', ',', '.', '-', '@', '+', '(', ')', "'", '"', '/', '=', '&', '%', ':');
   out.push('the', 'customer', 'asked', 'about', 'Order', 'ID', 'x9', 'ß', 'İ', 'ǅ', 'é', '\u0301', '日本', 'ﬀ', '😀', '𝐀𝐁', '٣٤٥', '²', '0', '12', '2024');
+  // beyond ASCII, hashed in place through the Unicode tables: final sigma, Kelvin sign, Cyrillic,
+  // Greek, typographic punctuation, ideographic space, decomposed accents
+  out.push('ΣΟΦΙΑ', 'Σοφία', 'ὈΔΥΣΣΕΎΣ', '\u212a', 'Иван Петров', 'ПЕТРОВ', '’', 'qu’il', '—', '\u3000', 'Straße', 'ÅNGSTRÖM', 'Mu\u0308ller', '東京都');
   return out;
 }
 
@@ -180,4 +183,25 @@ test('the walks\' edge cases scan the same: base64 runs around a digest\'s lengt
   ];
   for (let k = 0; k < 40; k++) texts.push(`${texts[5]} ${texts[6]} `.repeat(k) + texts[k % 5]);
   for (const t of texts) for (const budget of [undefined, 3, 17]) assertSame(registry, t, 'edge', budget);
+});
+
+test('prose beyond ASCII scans the same: accented, Greek, Cyrillic and CJK text around registered names', () => {
+  const registry = newRegistry();
+  register(registry);
+  for (const v of ['Σοφία Παπαδοπούλου', 'Σοφοκλής', 'Οδυσσευς', 'Иван Петров', '山田太郎', 'Łódź', 'Ångström']) registry.register({ category: 'name', value: v });
+  registry.register({ category: 'address', value: 'Rua da Praia Grande' });
+  const texts = [
+    'Der Kunde Kenji Müller fragte nach seiner Bestellung; die Lieferung nach İstanbul über München verzögert sich. Grüße, JANE O’NEIL',
+    'Le client María García López a demandé où en était sa commande — qu’il reçoive « Rio de Janeiro » avant la semaine prochaine.',
+    // an uppercase final sigma lowercases to ς, not σ; an ideographic space inside a phrase collapses
+    'Η ΣΟΦΙΑ ΠΑΠΑΔΟΠΟΥΛΟΥ και η Σοφία Παπαδοπούλου ρώτησαν για την παραγγελία τους. ΟΔΥΣΣΕΥΣ, ΣΟΦΟΚΛΗΣ',
+    'Morada: Rua\u3000da Praia Grande 12, Lisboa',
+    'Клиент Иван Петров спросил о заказе; ИВАН ПЕТРОВ живёт в Łódź, ul. Piotrkowska 12',
+    '山田太郎様からの問い合わせ：注文はいつ届きますか。\u3000山田太郎\u3000東京都 Ångström Mu\u0308ller \u212aelvin',
+  ];
+  const all = texts.join(' ');
+  for (let k = 0; k < 12; k++) texts.push(all.repeat(k + 1).slice(k * 7));
+  const before = withHits;
+  for (const t of texts) for (const budget of [undefined, 5, 40]) assertSame(registry, t, 'beyond ASCII', budget);
+  assert.ok(withHits - before > 30, `the texts produced hits to compare (${withHits - before})`);
 });

@@ -6,9 +6,12 @@
 // or decoded into new strings: their key hash (registry/key-hash.ts) is computed over the range of
 // the text in place — lowercased, punctuation dropped or whitespace collapsed on the fly — and
 // digest runs give their first eight bytes straight from the hex / base64 characters. A string is
-// only built for a token that hit. Ranges with non-ASCII characters take the string path (their
-// lowercase may differ in length). reference.ts is the plain string implementation this must equal
-// (scan-equivalence.test.ts: same hits, same order, same budget).
+// only built for a token that hit. In free text, chars above 127 are lowercased and classified
+// through per-code-unit tables (char-class.ts `unicodeTables`); a token or word with a char whose
+// lowercase is not one code unit in every context (`İ`, `Σ`, chars outside the BMP) takes the
+// string path, as do emails, segments and whole values beyond ASCII. reference.ts is the plain
+// string implementation this must equal (scan-equivalence.test.ts: same hits, same order, same
+// budget).
 import { hash } from 'node:crypto';
 import type { RegistryHit, Registry } from '../types';
 import type { HashPair } from '../registry/hash-index';
@@ -18,7 +21,7 @@ import { ADDRESS_LETTER_CLASS, isNonAsciiAddressChar } from '../detect/email';
 import { findDates } from './dates';
 import { normalizeNumber, readNumber } from './numbers';
 import { phoneForms, type PhoneRegion } from './phone';
-import { ASCII_FACTS, CHAR_CLASS, Char, Fact } from './char-class';
+import { ASCII_FACTS, CHAR_CLASS, Char, Fact, Uni, unicodeTables, type UnicodeTables } from './char-class';
 
 /** The tables as module bindings: one load per char, not a property load of the import. */
 const CLASS = CHAR_CLASS;
@@ -442,7 +445,7 @@ function scanNumbers(env: ScanEnv, text: string, whole: boolean, sink: HitSink):
  * `O'Neil` → `oneil`), single words split on non-letters, and adjacent word pairs (`jane doe`).
  * On the fast path ASCII tokens and words are hashed in place, token by token and word by word.
  */
-function scanWords(env: ScanEnv, text: string, emailSpans: readonly number[], sink: HitSink): void {
+function scanWords(env: ScanEnv, text: string, emailSpans: readonly number[], wide: boolean, sink: HitSink): void {
   const n = text.length;
   let wordCount = 0;
   // only whether there are FREE_TEXT_WORDS matters
@@ -462,7 +465,7 @@ function scanWords(env: ScanEnv, text: string, emailSpans: readonly number[], si
   const spans: number[] = [];
   if (fast) {
     fastTokens(env, text, emailSpans, weak, spans, sink);
-    fastWordRuns(env, text, emailSpans, weak, sink);
+    fastWordRuns(env, text, emailSpans, weak, wide, sink);
   } else {
     for (let i = 0; i < n && !env.truncated;) {
       while (i < n && isSpace(text.charCodeAt(i))) i++;
@@ -477,7 +480,7 @@ function scanWords(env: ScanEnv, text: string, emailSpans: readonly number[], si
     }
     wordRuns(env, text, emailSpans, weak, sink);
   }
-  scanPhrases(env, text, spans, emailSpans, sink);
+  scanPhrases(env, text, spans, emailSpans, wide, sink);
 }
 
 /** One whitespace token on the string path: as written, lowercased, and without inner punctuation. */
@@ -542,9 +545,57 @@ function fastTokens(env: ScanEnv, text: string, emailSpans: readonly number[], w
     if (end - start < 2) continue;
     while (e < emailEnd && emailSpans[e] <= start) e += 2;
     if (e > 0 && end <= emailSpans[e - 1]) continue;
-    if (wide) lookupTokenString(env, text.slice(start, end), start, end, weak, sink);
-    else lookupTokenKeys(env, text, start, end, endA, endB, endUpper, endPunct, weak, sink);
+    if (!wide) lookupTokenKeys(env, text, start, end, endA, endB, endUpper, endPunct, weak, sink);
+    else if (!wideTokenKeys(env, text, start, end, endA, endB, weak, sink)) lookupTokenString(env, text.slice(start, end), start, end, weak, sink);
   }
+}
+
+/**
+ * A whitespace token with chars above 127, its as-written lanes walked: the keys of
+ * lookupTokenString (as written, lowercased when that differs, without non-word chars lowercased)
+ * hashed in place with the Unicode tables. False, having looked nothing up, when a char has no
+ * one-unit lowercase (`İ`, `Σ`, outside the BMP): the caller takes the string path.
+ */
+function wideTokenKeys(env: ScanEnv, text: string, start: number, end: number, a: number, b: number, weak: boolean, sink: HitSink): boolean {
+  const { lower, props } = unicodeTables();
+  let la = SEED_A;
+  let lb = SEED_B;
+  let sa = SEED_A;
+  let sb = SEED_B;
+  let slen = 0;
+  let changed = false;
+  let stripped = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const l = lower[c];
+    if (l === 0) return false;
+    if (l !== c) changed = true;
+    la = Math.imul(la ^ l, 0x01000193);
+    lb = Math.imul(lb ^ l, 0x5bd1e995);
+    lb ^= lb >>> 15;
+    if ((props[c] & Uni.WORD) !== 0) {
+      sa = Math.imul(sa ^ l, 0x01000193);
+      sb = Math.imul(sb ^ l, 0x5bd1e995);
+      sb ^= sb >>> 15;
+      slen++;
+    } else {
+      stripped = true;
+    }
+  }
+  const len = end - start;
+  if (spend(env)) {
+    finishHash(a, b, len, H);
+    report(hashedLookup(env, len), start, end, 'word', weak, sink);
+  }
+  if (changed && spend(env)) {
+    finishHash(la, lb, len, H);
+    report(hashedLookup(env, len), start, end, 'word', weak, sink);
+  }
+  if (stripped && slen > 0 && spend(env)) {
+    finishHash(sa, sb, slen, H);
+    report(hashedLookup(env, slen), start, end, 'word', weak, sink);
+  }
+  return true;
 }
 
 /**
@@ -630,15 +681,23 @@ function wordCharAt(text: string, i: number): number {
   return WORD_CHAR.test(text) ? WORD_CHAR.lastIndex - i : 0;
 }
 
+/** wordCharAt for a char above 127: BMP chars by the table, surrogates by `WORD_CHAR`. */
+function wideWordCharAt(text: string, i: number, c: number, tables: UnicodeTables): number {
+  if (c < 0xd800 || c > 0xdfff) return (tables.props[c] & Uni.WORD) !== 0 ? 1 : 0;
+  return wordCharAt(text, i);
+}
+
 /**
- * wordRuns walked by hand: the same maximal runs as `WORD_RE`; ASCII words are hashed in place,
- * a word with other letters is sliced and lowercased like the string path.
+ * wordRuns walked by hand: the same maximal runs as `WORD_RE`, hashed in place and lowercased on the
+ * fly (chars above 127 through the Unicode tables); a word with a char that has no one-unit
+ * lowercase (`İ`, `Σ`, outside the BMP) is sliced and lowercased like the string path.
  */
-function fastWordRuns(env: ScanEnv, text: string, emailSpans: readonly number[], weak: boolean, sink: HitSink): void {
+function fastWordRuns(env: ScanEnv, text: string, emailSpans: readonly number[], weak: boolean, wide: boolean, sink: HitSink): void {
   const n = text.length;
+  const tables = wide ? unicodeTables() : undefined;
   let prevStart = -1;
   let prevEnd = -1;
-  let prevAscii = true;
+  let prevSimple = true;
   // Hash lanes of the previous word (lowercased, not finished): its pair with the next word
   // continues them, so each char is walked once for its word and its pair.
   let prevA = SEED_A;
@@ -657,14 +716,15 @@ function fastWordRuns(env: ScanEnv, text: string, emailSpans: readonly number[],
           w = 1;
           break;
         }
-      } else if ((w = wordCharAt(text, i)) !== 0) {
+      } else if ((w = wideWordCharAt(text, i, c, tables!)) !== 0) {
         break;
       }
     }
     if (w === 0) break;
     const start = i;
     let digitsOnly = true;
-    let ascii = true;
+    /** every char has a one-unit lowercase: hashed in place */
+    let simple = true;
     let a = SEED_A;
     let b = SEED_B;
     let pa = Math.imul(prevA ^ 32, 0x01000193);
@@ -672,7 +732,12 @@ function fastWordRuns(env: ScanEnv, text: string, emailSpans: readonly number[],
     pb ^= pb >>> 15;
     for (;;) {
       if (c > 127) {
-        ascii = false;
+        const l = tables!.lower[c];
+        if (l === 0) simple = false;
+        else {
+          if ((tables!.props[c] & Uni.NUM) === 0) digitsOnly = false;
+          c = l;
+        }
       } else {
         if (c > 57) digitsOnly = false;
         if (c >= 65 && c <= 90) c += 32;
@@ -689,7 +754,7 @@ function fastWordRuns(env: ScanEnv, text: string, emailSpans: readonly number[],
       if (c < 128) {
         if ((CLASS[c] & Char.ALNUM) === 0) break;
         w = 1;
-      } else if ((w = wordCharAt(text, i)) === 0) {
+      } else if ((w = wideWordCharAt(text, i, c, tables!)) === 0) {
         break;
       }
     }
@@ -702,7 +767,7 @@ function fastWordRuns(env: ScanEnv, text: string, emailSpans: readonly number[],
     }
     const len = end - start;
     const wholeToken = (start === 0 || isSpace(text.charCodeAt(start - 1))) && (end === n || isSpace(text.charCodeAt(end)));
-    if (ascii) {
+    if (simple) {
       if (len >= 2 && !wholeToken && !digitsOnly && spend(env)) {
         finishHash(a, b, len, H);
         report(hashedLookup(env, len), start, end, 'word', weak, sink);
@@ -712,7 +777,7 @@ function fastWordRuns(env: ScanEnv, text: string, emailSpans: readonly number[],
       if (word.length >= 2 && !wholeToken && !ALL_DIGITS.test(word)) lookupPlain(env, word, start, end, 'word', weak, sink);
     }
     if (prevEnd >= 0 && isOnlySpace(text, prevEnd, start)) {
-      if (ascii && prevAscii) {
+      if (simple && prevSimple) {
         if (spend(env)) {
           const plen = prevEnd - prevStart + 1 + len;
           finishHash(pa, pb, plen, H);
@@ -724,7 +789,7 @@ function fastWordRuns(env: ScanEnv, text: string, emailSpans: readonly number[],
     }
     prevStart = start;
     prevEnd = end;
-    prevAscii = ascii;
+    prevSimple = simple;
     prevA = a;
     prevB = b;
   }
@@ -746,9 +811,10 @@ function isAsciiWhitespace(c: number): boolean {
  * number or a proper noun are tried, which keeps ordinary prose cheap. On the fast path the phrases
  * from one start share one hash walk: each longer phrase continues the shorter one's lanes.
  */
-function scanPhrases(env: ScanEnv, text: string, spans: readonly number[], emailSpans: readonly number[], sink: HitSink): void {
+function scanPhrases(env: ScanEnv, text: string, spans: readonly number[], emailSpans: readonly number[], wideText: boolean, sink: HitSink): void {
   const count = spans.length / 2;
   const fast = env.registry.lookupHashed !== undefined;
+  const tables = fast && wideText ? unicodeTables() : undefined;
   for (let t = 0; t + 2 < count && !env.truncated; t++) {
     const start = spans[t * 2];
     if (!startsPhrase(text.charCodeAt(start)) || insideSpans(emailSpans, start, spans[t * 2 + 1])) continue;
@@ -764,11 +830,20 @@ function scanPhrases(env: ScanEnv, text: string, spans: readonly number[], email
       if (!wide) {
         for (; pos < end; pos++) {
           let c = text.charCodeAt(pos);
+          let space: boolean;
           if (c > 127) {
-            wide = true;
-            break;
+            // `\s` and a one-unit lowercase from the tables; the string path for the rest
+            const l = tables!.lower[c];
+            if (l === 0) {
+              wide = true;
+              break;
+            }
+            space = (tables!.props[c] & Uni.SPACE) !== 0;
+            if (!space) c = l;
+          } else {
+            space = isAsciiWhitespace(c);
           }
-          if (isAsciiWhitespace(c)) {
+          if (space) {
             if (inSpace) continue;
             inSpace = true;
             c = 32;
@@ -849,7 +924,7 @@ export function scanText(env: ScanEnv, text: string, whole: boolean, sink: HitSi
   // Dates are written with spaces or separators between digits; ids and digests are skipped.
   // A registry without ISO-date keys cannot match a date in any writing.
   if (n >= 8 && digit && env.registry.mayHaveDates?.() !== false && (space || (other && DATE_SEPARATOR.test(text)))) scanDates(env, text, sink);
-  if (space) scanWords(env, text, emailSpans, sink);
+  if (space) scanWords(env, text, emailSpans, (facts & Fact.WIDE) !== 0, sink);
   else if (n <= MAX_WHOLE && text.indexOf('.') > 0) scanDotSegments(env, text, sink);
 }
 
