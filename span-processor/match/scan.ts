@@ -673,18 +673,14 @@ function wordRuns(env: ScanEnv, text: string, emailSpans: readonly number[], wea
   }
 }
 
-/** Code units of the `WORD_RE` char at `i` (a letter, mark or digit code point), 0 if none. */
-function wordCharAt(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  if (c < 128) return isAsciiAlnum(c) ? 1 : 0;
-  WORD_CHAR.lastIndex = i;
-  return WORD_CHAR.test(text) ? WORD_CHAR.lastIndex - i : 0;
-}
-
-/** wordCharAt for a char above 127: BMP chars by the table, surrogates by `WORD_CHAR`. */
+/**
+ * Code units of the `WORD_RE` char at `i` (a letter, mark or digit code point), 0 if none, for a
+ * char `c` above 127: BMP chars by the table, surrogates (a pair is one code point) by `WORD_CHAR`.
+ */
 function wideWordCharAt(text: string, i: number, c: number, tables: UnicodeTables): number {
   if (c < 0xd800 || c > 0xdfff) return (tables.props[c] & Uni.WORD) !== 0 ? 1 : 0;
-  return wordCharAt(text, i);
+  WORD_CHAR.lastIndex = i;
+  return WORD_CHAR.test(text) ? WORD_CHAR.lastIndex - i : 0;
 }
 
 /**
