@@ -69,3 +69,27 @@ test('clear() keeps the reserve; an absurd reserve is capped, not allocated', ()
   assert.ok(huge.capacity() <= 1 << 24, `capacity ${huge.capacity()}`);
   assertIntact(huge, 17_000);
 });
+
+test('subjects: every 22-char base64url id round-trips packed; any other text is kept as written', () => {
+  const v = new ValueStore(1000);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const ids: string[] = [];
+  // each char of the alphabet at each position, the last (which packs only partly into a byte) included
+  for (let k = 0; k < 64; k++) {
+    let s = '';
+    for (let p = 0; p < 22; p++) s += alphabet[(k + p * 7) % 64];
+    ids.push(s);
+  }
+  const others = ['short', 'A'.repeat(21), 'A'.repeat(23), 'AAAAAAAAAAAAAAAAAAAAA+', 'AAAAAAAAAAAAAAAAAAAAA=',
+    'AAAAAAAAAAAAAAAAAAAAAé', 'AAAAAAAAAAAAAAAAAAAAA\u0100', 'user 42', ''];
+  const all = [...ids, ...others];
+  const slots = all.map((s, i) => {
+    const slot = v.allocate(i);
+    v.setSubject(slot, s);
+    return slot;
+  });
+  all.forEach((s, i) => assert.equal(v.subject(slots[i]), s));
+  // only text outside the id form costs bytes beyond the columns
+  ids.forEach((_, i) => assert.equal(v.subjectBytes(slots[i]), 0));
+  assert.equal(v.subjectBytes(slots[ids.length]), 'short'.length * 2);
+});
