@@ -45,6 +45,8 @@ export function appEnv(sinkPort, vendorPort, extra = {}) {
     SST_FINGERPRINT_KEY: 'bench-key-bench-key-bench-key-0123456789',
     SST_QUIET: 'true',
     BENCH_VENDOR_URL: `http://graph.facebook.com:${vendorPort}/v21.0/1234567890/events`,
+    // where app.cjs keeps its SQLite file (default: /dev/shm, in memory, where there is one)
+    ...(process.env.BENCH_DB_DIR ? { BENCH_DB_DIR: process.env.BENCH_DB_DIR } : {}),
     ...extra,
   };
 }
