@@ -67,8 +67,9 @@ for (const [name, narrow] of [['uniform hashes', false], ['clustered hashes that
       const r = next() % 10;
       if (r < 6 || keys.length === 0) {
         // a new key, or another entry under a key already there (several values share `m`)
-        const k = keys.length > 0 && r === 5 ? keys[next() % keys.length] : pick();
-        if (k !== keys[keys.length - 1]) keys.push(k);
+        const again = keys.length > 0 && r === 5;
+        const k = again ? keys[next() % keys.length] : pick();
+        if (!again) keys.push(k);
         idx.insert(k[0], k[1], refNo);
         model.insert(k[0], k[1], refNo);
         refNo++;
