@@ -18,8 +18,10 @@ import { runFault, MATRIX, type FaultResult } from './fault-scenarios';
 import { projectRoot } from '../e2e/harness/project';
 
 const FLUSH_MS = 2000;
-/** Exit after the signal: the flush bound plus process teardown on a loaded 2-core machine. */
-const EXIT_BOUND_MS = FLUSH_MS + 3000;
+/** Exit after the signal: the flush bound plus process teardown on a loaded 2-core machine. Exits
+ *  take ~2.03 s here, but a VM stall once stretched one to 6.6 s in CI; the bound stays below the slow
+ *  collector's 10 s answer, so an exit that waited for the collector instead of the bound still fails. */
+const EXIT_BOUND_MS = FLUSH_MS + 5500;
 const LONG = { timeout: 120_000 };
 
 function scenario(name: string): Promise<FaultResult> {
