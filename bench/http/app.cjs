@@ -7,6 +7,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { monitorEventLoopDelay, PerformanceObserver } = require('node:perf_hooks');
 const express = require('express');
 const Database = require('better-sqlite3');
 
@@ -17,7 +18,43 @@ const vendorUrl = process.env.BENCH_VENDOR_URL;
 const dbDir = process.env.BENCH_DB_DIR || (fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir());
 const dbFile = path.join(dbDir, `sst-bench-db-${process.pid}.sqlite`);
 
+/**
+ * What stalls this thread, for the runner to set beside a measurement's latency tail: the event
+ * loop's delay (how late a 5 ms timer fires: JS that ran long, GC, or the OS not scheduling the
+ * thread) and V8's GC pauses on this thread. On SIGUSR2 it prints one `loop {json}` line covering
+ * the time since the last SIGUSR2 and starts over; no request is added, so no span either.
+ */
+function watchStalls() {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  let gc = { count: 0, totalMs: 0, maxMs: 0 };
+  let since = performance.now();
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.count++;
+      gc.totalMs += e.duration;
+      if (e.duration > gc.maxMs) gc.maxMs = e.duration;
+    }
+  }).observe({ entryTypes: ['gc'] });
+  delay.enable();
+  process.on('SIGUSR2', () => {
+    // the histogram holds whole timer intervals: the delay is what exceeds the 5 ms resolution
+    const ms = (ns) => Math.max(0, Math.round((ns - 5e6) / 1e4) / 100);
+    const now = performance.now();
+    const out = {
+      seconds: Math.round(now - since) / 1000,
+      delayP50Ms: ms(delay.percentile(50)), delayP99Ms: ms(delay.percentile(99)), delayMaxMs: ms(delay.max),
+      heapUsedMB: Math.round(process.memoryUsage().heapUsed / 1e5) / 10,
+      gcCount: gc.count, gcMsPerSecond: Math.round((gc.totalMs * 1000 / (now - since)) * 100) / 100, gcMaxMs: Math.round(gc.maxMs * 100) / 100,
+    };
+    process.stdout.write(`loop ${JSON.stringify(out)}\n`);
+    delay.reset();
+    gc = { count: 0, totalMs: 0, maxMs: 0 };
+    since = now;
+  });
+}
+
 async function main() {
+  watchStalls();
   const db = new Database(dbFile);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

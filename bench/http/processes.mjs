@@ -18,7 +18,7 @@ export function start(args, env, cwd = ROOT) {
     child.stdout.on('data', (d) => {
       out += d;
       const line = out.split('\n').find((l) => l.startsWith('ready '));
-      if (line) { clearTimeout(timer); resolve({ child, ports: line.split(' ').slice(1).map(Number), stderr: () => err }); }
+      if (line) { clearTimeout(timer); resolve({ child, ports: line.split(' ').slice(1).map(Number), stderr: () => err, stdout: () => out }); }
     });
     child.stderr.on('data', (d) => { err += d; if (err.length > 20000) err = err.slice(-10000); });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code}: ${args.join(' ')}\n${err}`)); });
@@ -34,6 +34,21 @@ export function stop(child) {
     child.on('exit', () => { clearTimeout(t); resolve(); });
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * The app's stall report (app.cjs `watchStalls`) since the previous call, which starts a new one:
+ * SIGUSR2, then its `loop {json}` line. Null when none comes within 2 s.
+ */
+export async function loopStats(app) {
+  const seen = app.stdout().length;
+  app.child.kill('SIGUSR2');
+  for (let waited = 0; waited < 2000; waited += 20) {
+    await new Promise((r) => setTimeout(r, 20));
+    const line = app.stdout().slice(seen).split('\n').find((l) => l.startsWith('loop '));
+    if (line) return JSON.parse(line.slice(5));
+  }
+  return null;
 }
 
 /** The benchmarked app's environment: export to the sink, call the fake vendor by its real name. */

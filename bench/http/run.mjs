@@ -41,7 +41,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HERE, ROOT, appEnv, cpuSeconds, start, startApp, stop } from './processes.mjs';
+import { HERE, ROOT, appEnv, cpuSeconds, loopStats, start, startApp, stop, threadCpuSeconds } from './processes.mjs';
 
 const RESULTS = join(ROOT, 'bench', 'results');
 
@@ -164,11 +164,15 @@ async function measure(key, services, { rate = 0, seconds = SECONDS, extraArgs =
     const warm0 = cpuSeconds(app.child.pid);
     const warm = WARMUP > 0 ? await runLoad(url, WARMUP, rate) : null;
     await sinkStats(sinkPort, true);
+    await loopStats(app);
     const cpu0 = cpuSeconds(app.child.pid);
+    const threads0 = threadCpuSeconds(app.child.pid);
     const around0 = cpuSeconds(services.child.pid).all;
     const load = await runLoad(url, seconds, rate);
     const cpu1 = cpuSeconds(app.child.pid);
+    const busiestOther = busiestOtherThread(threads0, threadCpuSeconds(app.child.pid), app.child.pid);
     const around1 = cpuSeconds(services.child.pid).all;
+    const loop = await loopStats(app);
     const mem = memory(app.child.pid);
     const sink = await sinkStats(sinkPort, false);
     if (load.non2xx || load.errors) throw new Error(`${cfg.name}: ${load.non2xx} non-2xx, ${load.errors} errors\n${app.stderr()}`);
@@ -178,14 +182,27 @@ async function measure(key, services, { rate = 0, seconds = SECONDS, extraArgs =
       sstAttributes: sink.sstAttributes, dbSpans: sink.dbSpans, iastSpans: sink.iastSpans,
       cpuUsPerRequest: round(((cpu1.all - cpu0.all) * 1e6) / load.requests, 0),
       mainCpuUsPerRequest: round(((cpu1.main - cpu0.main) * 1e6) / load.requests, 0),
+      // The busiest thread besides the main one: (c)'s analysis thread; a V8 helper elsewhere.
+      otherThreadCpuUsPerRequest: round((busiestOther * 1e6) / load.requests, 0),
       // The warm-up's CPU per request, from the app listening (its JIT compiling) to the measurement.
       warmupCpuUsPerRequest: warm ? round(((cpu0.all - warm0.all) * 1e6) / warm.requests, 0) : null,
       // What else the machine spent per request: the sink and fake vendor, and the load generator.
       servicesCpuUsPerRequest: round(((around1 - around0) * 1e6) / load.requests, 0),
+      // What stalled the app's thread during the measurement (app.cjs watchStalls): event-loop delay
+      // beyond its 5 ms timer, and V8's GC pauses on that thread.
+      loopDelayP99: loop?.delayP99Ms ?? null, loopDelayMax: loop?.delayMaxMs ?? null,
+      gcMsPerSecond: loop?.gcMsPerSecond ?? null, gcMax: loop?.gcMaxMs ?? null,
     };
   } finally {
     await stop(app.child);
   }
+}
+
+/** CPU seconds of the busiest thread other than the main one between two per-thread readings. */
+function busiestOtherThread(before, after, pid) {
+  let most = 0;
+  for (const [tid, cpu] of after) if (tid !== String(pid)) most = Math.max(most, cpu - (before.get(tid) ?? 0));
+  return most;
 }
 
 const round = (n, d) => Math.round(n * 10 ** d) / 10 ** d;
@@ -196,7 +213,7 @@ function median(values) {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
-const FIELDS = ['rps', 'p50', 'p90', 'p99', 'max', 'rssMB', 'exportedKB', 'exportedBytesPerRequest', 'dbSpans', 'cpuUsPerRequest', 'mainCpuUsPerRequest', 'servicesCpuUsPerRequest', 'loaderCpuUsPerRequest', 'warmupCpuUsPerRequest'];
+const FIELDS = ['rps', 'p50', 'p90', 'p99', 'max', 'rssMB', 'exportedKB', 'exportedBytesPerRequest', 'dbSpans', 'cpuUsPerRequest', 'mainCpuUsPerRequest', 'otherThreadCpuUsPerRequest', 'servicesCpuUsPerRequest', 'loaderCpuUsPerRequest', 'warmupCpuUsPerRequest', 'loopDelayP99', 'loopDelayMax', 'gcMsPerSecond', 'gcMax'];
 function mediansOf(runs) {
   const out = {};
   for (const k of ONLY) {
@@ -217,7 +234,7 @@ async function rounds(services, phase, opts) {
       const res = await measure(key, services, opts);
       res.round = r + 1;
       runs.push(res);
-      console.log(`${phase.padEnd(10)} round ${r + 1} ${CONFIGS[key].label.padEnd(58)} ${res.rps.toFixed(0).padStart(5)} req/s  p50 ${res.p50}  p90 ${res.p90}  p99 ${res.p99}  max ${res.max} ms  RSS ${res.rssMB} MB  exported ${res.exportedKB} KB  sst.* ${res.sstAttributes}  db spans ${res.dbSpans}${res.iastSpans ? `  IAST-analysed ${res.iastSpans}` : ''}  CPU ${res.cpuUsPerRequest} µs/req (main thread ${res.mainCpuUsPerRequest}; sink+vendor ${res.servicesCpuUsPerRequest}, load generator ${res.loaderCpuUsPerRequest})`);
+      console.log(`${phase.padEnd(10)} round ${r + 1} ${CONFIGS[key].label.padEnd(58)} ${res.rps.toFixed(0).padStart(5)} req/s  p50 ${res.p50}  p90 ${res.p90}  p99 ${res.p99}  max ${res.max} ms  loop delay p99 ${res.loopDelayP99} max ${res.loopDelayMax} ms  GC ${res.gcMsPerSecond} ms/s max ${res.gcMax} ms  RSS ${res.rssMB} MB  exported ${res.exportedKB} KB  sst.* ${res.sstAttributes}  db spans ${res.dbSpans}${res.iastSpans ? `  IAST-analysed ${res.iastSpans}` : ''}  CPU ${res.cpuUsPerRequest} µs/req (main thread ${res.mainCpuUsPerRequest}, busiest other ${res.otherThreadCpuUsPerRequest}; sink+vendor ${res.servicesCpuUsPerRequest}, load generator ${res.loaderCpuUsPerRequest})`);
     }
   }
   return runs;
@@ -278,13 +295,15 @@ function report(sat, rate, ratioRows, meta) {
       `**Fixed rate** (latency at equal load): open loop at ${meta.rate} req/s for every configuration (${meta.rateSource}),`,
       `${meta.warmup} s warm-up at that rate then ${meta.rateSeconds} s; latency from each request's due time, in ms;`,
       'achieved = requests / (first due time → last response), "fell behind" below 95 % of the rate.',
+      'Loop delay: how late the app\'s 5 ms event-loop timer fired (JS running long, GC, or the thread not scheduled), ms;',
+      'GC: V8\'s pauses on the app\'s thread (ms per second of measurement, and the longest).',
       '',
-      '| configuration | achieved req/s | p50 | p90 | p99 | max | RSS MB | exported KB | bytes/req | DB spans | CPU µs/req, process | CPU µs/req, main thread |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| configuration | achieved req/s | p50 | p90 | p99 | max | loop delay p99 | loop delay max | GC ms/s | GC max | RSS MB | exported KB | bytes/req | DB spans | CPU µs/req, process | CPU µs/req, main thread | CPU µs/req, busiest other thread |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...AT_RATE.map((k) => {
         const m = rate.medians[k];
         const behind = m.rps < 0.95 * meta.rate ? ' (fell behind)' : '';
-        return `| ${CONFIGS[k].label} | ${fmt(m.rps)}${behind} | ${fmt(m.p50, 1)} | ${fmt(m.p90, 1)} | ${fmt(m.p99, 1)} | ${fmt(m.max, 1)} | ${fmt(m.rssMB)} | ${fmt(m.exportedKB)} | ${fmt(m.exportedBytesPerRequest)} | ${fmt(m.dbSpans)} | ${fmt(m.cpuUsPerRequest)} | ${fmt(m.mainCpuUsPerRequest)} |`;
+        return `| ${CONFIGS[k].label} | ${fmt(m.rps)}${behind} | ${fmt(m.p50, 1)} | ${fmt(m.p90, 1)} | ${fmt(m.p99, 1)} | ${fmt(m.max, 1)} | ${fmt(m.loopDelayP99, 1)} | ${fmt(m.loopDelayMax, 1)} | ${fmt(m.gcMsPerSecond, 1)} | ${fmt(m.gcMax, 1)} | ${fmt(m.rssMB)} | ${fmt(m.exportedKB)} | ${fmt(m.exportedBytesPerRequest)} | ${fmt(m.dbSpans)} | ${fmt(m.cpuUsPerRequest)} | ${fmt(m.mainCpuUsPerRequest)} | ${fmt(m.otherThreadCpuUsPerRequest)} |`;
       }),
       '',
     );
