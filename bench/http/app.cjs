@@ -43,7 +43,6 @@ function watchStalls() {
     const out = {
       seconds: Math.round(now - since) / 1000,
       delayP50Ms: ms(delay.percentile(50)), delayP99Ms: ms(delay.percentile(99)), delayMaxMs: ms(delay.max),
-      heapUsedMB: Math.round(process.memoryUsage().heapUsed / 1e5) / 10,
       gcCount: gc.count, gcMsPerSecond: Math.round((gc.totalMs * 1000 / (now - since)) * 100) / 100, gcMaxMs: Math.round(gc.maxMs * 100) / 100,
     };
     process.stdout.write(`loop ${JSON.stringify(out)}\n`);

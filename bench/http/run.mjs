@@ -401,8 +401,8 @@ async function main() {
       error = String(e?.message ?? e).split('\n')[0];
       console.error(e);
       process.exitCode = 1;
-      if (satRuns.length === 0) return;
-      if (!sat) sat = { runs: satRuns, medians: mediansOf(satRuns) };
+      if (satRuns.length === 0 && rateRuns.length === 0) return;
+      if (!sat && satRuns.length > 0) sat = { runs: satRuns, medians: mediansOf(satRuns) };
     }
     if (rate) rate.medians = mediansOf(rateRuns);
     if (rate && rateRuns.length === 0) rate = null;
