@@ -91,6 +91,20 @@ export function cpuSeconds(pid) {
   }
 }
 
+/** The machine's CPU time from /proc/stat's first line, in ticks: all of it, and what the hypervisor
+ *  took for other guests (steal). Null where there is no /proc/stat. */
+export function machineTicks() {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal [guest guest_nice, already counted in user/nice]
+    const total = f.slice(0, 8).reduce((a, b) => a + (b || 0), 0);
+    return { total, steal: f[7] || 0 };
+  } catch {
+    return null;
+  }
+}
+
 /** CPU seconds per thread id of a process. */
 export function threadCpuSeconds(pid) {
   const out = new Map();

@@ -41,7 +41,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HERE, ROOT, appEnv, cpuSeconds, loopStats, start, startApp, stop, threadCpuSeconds } from './processes.mjs';
+import { HERE, ROOT, appEnv, cpuSeconds, loopStats, machineTicks, start, startApp, stop, threadCpuSeconds } from './processes.mjs';
 
 const RESULTS = join(ROOT, 'bench', 'results');
 
@@ -171,7 +171,9 @@ async function measure(key, services, { rate = 0, seconds = SECONDS, extraArgs =
     const cpu0 = cpuSeconds(app.child.pid);
     const threads0 = threadCpuSeconds(app.child.pid);
     const around0 = cpuSeconds(services.child.pid).all;
+    const machine0 = machineTicks();
     const load = await runLoad(url, seconds, rate);
+    const machine1 = machineTicks();
     const cpu1 = cpuSeconds(app.child.pid);
     const busiestOther = busiestOtherThread(threads0, threadCpuSeconds(app.child.pid), app.child.pid);
     const around1 = cpuSeconds(services.child.pid).all;
@@ -200,6 +202,10 @@ async function measure(key, services, { rate = 0, seconds = SECONDS, extraArgs =
       // beyond its 5 ms timer, and V8's GC pauses on that thread.
       loopDelayP99: loop?.delayP99Ms ?? null, loopDelayMax: loop?.delayMaxMs ?? null,
       gcMsPerSecond: loop?.gcMsPerSecond ?? null, gcMax: loop?.gcMaxMs ?? null,
+      // The share of the machine's CPU time the hypervisor gave to other guests during the
+      // measurement: a VM's slow moments, which no configuration causes, show here.
+      stealPct: machine0 && machine1 && machine1.total > machine0.total
+        ? round((100 * (machine1.steal - machine0.steal)) / (machine1.total - machine0.total), 1) : null,
     };
   } finally {
     await stop(app.child);
@@ -221,7 +227,7 @@ function median(values) {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
-const FIELDS = ['rps', 'p50', 'p90', 'p99', 'max', 'rssMB', 'exportedKB', 'exportedBytesPerRequest', 'dbSpans', 'cpuUsPerRequest', 'mainCpuUsPerRequest', 'otherThreadCpuUsPerRequest', 'servicesCpuUsPerRequest', 'loaderCpuUsPerRequest', 'warmupCpuUsPerRequest', 'loopDelayP99', 'loopDelayMax', 'gcMsPerSecond', 'gcMax'];
+const FIELDS = ['rps', 'p50', 'p90', 'p99', 'max', 'rssMB', 'exportedKB', 'exportedBytesPerRequest', 'dbSpans', 'cpuUsPerRequest', 'mainCpuUsPerRequest', 'otherThreadCpuUsPerRequest', 'servicesCpuUsPerRequest', 'loaderCpuUsPerRequest', 'warmupCpuUsPerRequest', 'loopDelayP99', 'loopDelayMax', 'gcMsPerSecond', 'gcMax', 'stealPct'];
 function mediansOf(runs) {
   const out = {};
   for (const k of ONLY) {
@@ -241,7 +247,7 @@ async function rounds(services, phase, opts, runs = []) {
       const res = await measure(key, services, opts);
       res.round = r + 1;
       runs.push(res);
-      console.log(`${phase.padEnd(10)} round ${r + 1} ${CONFIGS[key].label.padEnd(58)} ${res.rps.toFixed(0).padStart(5)} req/s  p50 ${res.p50}  p90 ${res.p90}  p99 ${res.p99}  max ${res.max} ms  loop delay p99 ${res.loopDelayP99} max ${res.loopDelayMax} ms  GC ${res.gcMsPerSecond} ms/s max ${res.gcMax} ms  RSS ${res.rssMB} MB  exported ${res.exportedKB} KB  sst.* ${res.sstAttributes}  db spans ${res.dbSpans}${res.iastSpans ? `  IAST-analysed ${res.iastSpans}` : ''}  CPU ${res.cpuUsPerRequest} µs/req (main thread ${res.mainCpuUsPerRequest}, busiest other ${res.otherThreadCpuUsPerRequest}; sink+vendor ${res.servicesCpuUsPerRequest}, load generator ${res.loaderCpuUsPerRequest})`);
+      console.log(`${phase.padEnd(10)} round ${r + 1} ${CONFIGS[key].label.padEnd(58)} ${res.rps.toFixed(0).padStart(5)} req/s  p50 ${res.p50}  p90 ${res.p90}  p99 ${res.p99}  max ${res.max} ms  loop delay p99 ${res.loopDelayP99} max ${res.loopDelayMax} ms  GC ${res.gcMsPerSecond} ms/s max ${res.gcMax} ms  RSS ${res.rssMB} MB  exported ${res.exportedKB} KB  sst.* ${res.sstAttributes}  db spans ${res.dbSpans}${res.iastSpans ? `  IAST-analysed ${res.iastSpans}` : ''}  CPU ${res.cpuUsPerRequest} µs/req (main thread ${res.mainCpuUsPerRequest}, busiest other ${res.otherThreadCpuUsPerRequest}; sink+vendor ${res.servicesCpuUsPerRequest}, load generator ${res.loaderCpuUsPerRequest})  steal ${res.stealPct ?? '?'} %`);
     }
   }
   return runs;
@@ -293,11 +299,11 @@ function report(sat, rate, ratioRows, meta) {
       `**Saturation** (throughput): closed loop (${meta.loader}), ${meta.connections} connections, ${meta.warmup} s warm-up then ${meta.seconds} s.`,
       'Its latencies are the queue of a saturated closed loop (≈ connections / throughput), not service latency.',
       '',
-      '| configuration | req/s | p50 ms | p99 ms | RSS MB | exported KB | bytes/req | DB spans | CPU µs/req, process | CPU µs/req, main thread | CPU µs/req, sink + vendor | CPU µs/req, load generator | CPU µs/req, process, during warm-up |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| configuration | req/s | p50 ms | p99 ms | RSS MB | exported KB | bytes/req | DB spans | CPU µs/req, process | CPU µs/req, main thread | CPU µs/req, sink + vendor | CPU µs/req, load generator | CPU µs/req, process, during warm-up | CPU steal % |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...ONLY.map((k) => {
         const m = sat.medians[k] ?? {};
-        return `| ${CONFIGS[k].label} | ${fmt(m.rps)} | ${fmt(m.p50)} | ${fmt(m.p99)} | ${fmt(m.rssMB)} | ${fmt(m.exportedKB)} | ${fmt(m.exportedBytesPerRequest)} | ${fmt(m.dbSpans)} | ${fmt(m.cpuUsPerRequest)} | ${fmt(m.mainCpuUsPerRequest)} | ${fmt(m.servicesCpuUsPerRequest)} | ${fmt(m.loaderCpuUsPerRequest)} | ${fmt(m.warmupCpuUsPerRequest)} |`;
+        return `| ${CONFIGS[k].label} | ${fmt(m.rps)} | ${fmt(m.p50)} | ${fmt(m.p99)} | ${fmt(m.rssMB)} | ${fmt(m.exportedKB)} | ${fmt(m.exportedBytesPerRequest)} | ${fmt(m.dbSpans)} | ${fmt(m.cpuUsPerRequest)} | ${fmt(m.mainCpuUsPerRequest)} | ${fmt(m.servicesCpuUsPerRequest)} | ${fmt(m.loaderCpuUsPerRequest)} | ${fmt(m.warmupCpuUsPerRequest)} | ${fmt(m.stealPct, 1)} |`;
       }),
       '',
     );
@@ -310,16 +316,17 @@ function report(sat, rate, ratioRows, meta) {
       'Loop delay: how late the app\'s 5 ms event-loop timer fired (JS running long, GC, or the thread not scheduled), ms;',
       'GC: V8\'s pauses on the app\'s thread (ms per second of measurement, and the longest).',
       '',
-      '| configuration | achieved req/s | p50 | p90 | p99 | max | loop delay p99 | loop delay max | GC ms/s | GC max | RSS MB | exported KB | bytes/req | DB spans | CPU µs/req, process | CPU µs/req, main thread | CPU µs/req, busiest other thread |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| configuration | achieved req/s | p50 | p90 | p99 | max | loop delay p99 | loop delay max | GC ms/s | GC max | RSS MB | exported KB | bytes/req | DB spans | CPU µs/req, process | CPU µs/req, main thread | CPU µs/req, busiest other thread | CPU steal % |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...AT_RATE.map((k) => {
         const m = rate.medians[k] ?? {};
         const behind = m.rps < 0.95 * meta.rate ? ' (fell behind)' : '';
-        return `| ${CONFIGS[k].label} | ${fmt(m.rps)}${behind} | ${fmt(m.p50, 1)} | ${fmt(m.p90, 1)} | ${fmt(m.p99, 1)} | ${fmt(m.max, 1)} | ${fmt(m.loopDelayP99, 1)} | ${fmt(m.loopDelayMax, 1)} | ${fmt(m.gcMsPerSecond, 1)} | ${fmt(m.gcMax, 1)} | ${fmt(m.rssMB)} | ${fmt(m.exportedKB)} | ${fmt(m.exportedBytesPerRequest)} | ${fmt(m.dbSpans)} | ${fmt(m.cpuUsPerRequest)} | ${fmt(m.mainCpuUsPerRequest)} | ${fmt(m.otherThreadCpuUsPerRequest)} |`;
+        return `| ${CONFIGS[k].label} | ${fmt(m.rps)}${behind} | ${fmt(m.p50, 1)} | ${fmt(m.p90, 1)} | ${fmt(m.p99, 1)} | ${fmt(m.max, 1)} | ${fmt(m.loopDelayP99, 1)} | ${fmt(m.loopDelayMax, 1)} | ${fmt(m.gcMsPerSecond, 1)} | ${fmt(m.gcMax, 1)} | ${fmt(m.rssMB)} | ${fmt(m.exportedKB)} | ${fmt(m.exportedBytesPerRequest)} | ${fmt(m.dbSpans)} | ${fmt(m.cpuUsPerRequest)} | ${fmt(m.mainCpuUsPerRequest)} | ${fmt(m.otherThreadCpuUsPerRequest)} | ${fmt(m.stealPct, 1)} |`;
       }),
       '',
     );
   }
+  if (sat || rate) lines.push('CPU steal %: the share of the whole machine\'s CPU time (/proc/stat) that the hypervisor gave to other guests during the measurement; no configuration causes it.', '');
   const failures = [...(sat?.runs ?? []).map((r) => ['saturation', r]), ...(rate?.runs ?? []).map((r) => [`${meta.rate} req/s`, r])]
     .filter(([, r]) => r.failed > 0);
   if (failures.length) {
