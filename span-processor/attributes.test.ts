@@ -23,3 +23,18 @@ test('capped events: sst.truncated and the category of every fingerprint, aligne
   const tags = collectAnnotations({ tags: matches.map((m) => ({ fp: m.fp, category: m.category, field: m.field })), truncated: false, errors: [] }, 'load', T, 1)!;
   assert.deepEqual(tags.attributes['sst.fingerprint_categories'], ['phone', 'email', 'email']);
 });
+
+test('list attributes are distinct and in code-unit order, however many values a span has', () => {
+  // Upper case before lower, `_` between them, non-ASCII last: the order of String comparison,
+  // for a handful of values (sorted in place) and for more than the small-array path takes.
+  const fields = ['body.b', 'body.B', 'body.a_1', 'body.é', 'body.a', 'body.B', 'body.Z', 'body.a'];
+  const many = Array.from({ length: 50 }, (_, i) => `body.f${(i * 37) % 50}`).concat(['body.f3', 'body.F3']);
+  for (const list of [fields, many]) {
+    const matches: ShareMatch[] = list.map((field, i) => ({ fp: `fp${i % 3}`, category: i % 2 ? 'email' : 'phone', field, transform: 'plain' }));
+    const out = matchAnnotations(matches, 'share', T, 1000, false, [])!;
+    const expected = [...new Set(list)].sort();
+    assert.deepEqual(out.attributes['sst.fields'], expected);
+    assert.deepEqual(out.attributes['sst.fingerprints'], ['fp0', 'fp1', 'fp2'].slice(0, Math.min(3, list.length)));
+    assert.deepEqual(out.attributes['sst.categories'], ['email', 'phone']);
+  }
+});

@@ -17,6 +17,16 @@ export interface SstAnnotations {
 
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+const SMALL_SORT = 32;
+function insertionSort(xs: string[]): void {
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i]!;
+    let j = i - 1;
+    while (j >= 0 && xs[j]! > x) { xs[j + 1] = xs[j]!; j--; }
+    xs[j + 1] = x;
+  }
+}
+
 /** The distinct non-empty `get(item)`, sorted (one array, no Set: it runs four times per span). */
 function sortedDistinct<T>(items: readonly T[], get: (item: T) => string | undefined): string[] {
   const out: string[] = [];
@@ -24,8 +34,10 @@ function sortedDistinct<T>(items: readonly T[], get: (item: T) => string | undef
     const v = get(it);
     if (v) out.push(v);
   }
-  // Code-unit order, as the default sort gives, without its per-comparison string conversion.
-  out.sort(byCodeUnits);
+  // Code-unit order, as the default sort gives. Insertion sort in place for the few values a span
+  // has: Array.prototype.sort copies into a scratch array on every call (8 KB per request here).
+  if (out.length <= SMALL_SORT) insertionSort(out);
+  else out.sort(byCodeUnits);
   let w = 0;
   for (let i = 0; i < out.length; i++) if (w === 0 || out[i] !== out[w - 1]) out[w++] = out[i]!;
   out.length = w;
