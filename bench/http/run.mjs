@@ -264,6 +264,13 @@ function ratios(sat, rate) {
     const b = runs.find((r) => r.round === n && r.config === y);
     return a && b ? round(a[f] / b[f], 2) : null;
   });
+  // The machine's steal during the two measurements of each round, "x/y" in %: a round whose ratio
+  // stands out can be told apart from a VM that was busy elsewhere.
+  const stealPerRound = (runs, x, y) => [...new Set(runs.map((r) => r.round))].map((n) => {
+    const a = runs.find((r) => r.round === n && r.config === x);
+    const b = runs.find((r) => r.round === n && r.config === y);
+    return a && b && a.stealPct != null && b.stealPct != null ? `${fmt(a.stealPct, 0)}/${fmt(b.stealPct, 0)}` : null;
+  });
   for (const [x, y] of PAIRS) {
     if (!ONLY.includes(x) || !ONLY.includes(y)) continue;
     out.push({
@@ -273,6 +280,7 @@ function ratios(sat, rate) {
       rateP90: r3(rate?.medians[x]?.p90, rate?.medians[y]?.p90),
       rateP99: r3(rate?.medians[x]?.p99, rate?.medians[y]?.p99),
       rpsPerRound: sat ? perRound(sat.runs, x, y, 'rps') : [],
+      stealPerRound: sat ? stealPerRound(sat.runs, x, y) : [],
       rateP99PerRound: rate ? perRound(rate.runs, x, y, 'p99') : [],
     });
     // The median of the per-round ratios: each compares two measurements minutes apart at most, so
@@ -336,9 +344,9 @@ function report(sat, rate, ratioRows, meta) {
   lines.push(
     'Ratios of the medians (throughput: saturation req/s; p50 / p99: fixed rate). Targets: c/b req/s ≥ 0.90, c/b p99 ≤ 1.15.',
     '',
-    '| ratio | req/s | p50 @ rate | p90 @ rate | p99 @ rate | req/s per round | median of those | p99 @ rate per round | median of those |',
-    '|---|---:|---:|---:|---:|---|---:|---|---:|',
-    ...ratioRows.map((r) => `| ${r.pair} | ${fmt(r.rps, 3)} | ${fmt(r.rateP50, 3)} | ${fmt(r.rateP90, 3)} | ${fmt(r.rateP99, 3)} | ${perRoundText(r.rpsPerRound)} | ${fmt(r.rpsRoundMedian, 2)} | ${perRoundText(r.rateP99PerRound)} | ${fmt(r.rateP99RoundMedian, 2)} |`),
+    '| ratio | req/s | p50 @ rate | p90 @ rate | p99 @ rate | req/s per round | median of those | CPU steal % per round (x/y, saturation) | p99 @ rate per round | median of those |',
+    '|---|---:|---:|---:|---:|---|---:|---|---|---:|',
+    ...ratioRows.map((r) => `| ${r.pair} | ${fmt(r.rps, 3)} | ${fmt(r.rateP50, 3)} | ${fmt(r.rateP90, 3)} | ${fmt(r.rateP99, 3)} | ${perRoundText(r.rpsPerRound)} | ${fmt(r.rpsRoundMedian, 2)} | ${(r.stealPerRound ?? []).some((x) => x != null) ? r.stealPerRound.map((x) => x ?? '–').join(', ') : '–'} | ${perRoundText(r.rateP99PerRound)} | ${fmt(r.rateP99RoundMedian, 2)} |`),
     '',
     'c/b: the product against plain OTel (c also traces and matches the SQLite insert, which b cannot); e/b: like for like',
     '(same instrumentations); d/a ≈ 1 is the sanity check of a run; g/b: Datadog\'s tracer with IAST taint tracking on',
