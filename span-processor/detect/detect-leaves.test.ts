@@ -212,3 +212,17 @@ test('a national phone number is read in the country the request names', () => {
   const alone = detect(['body.mobile', '347 123 4567']);
   assert.equal(alone.find((t) => t.category === 'phone'), undefined, 'without the hint it is not a phone');
 });
+
+test('a field name counts the same on every request, short paths and long ones alike', () => {
+  // Paths' field names are remembered for short paths and cut afresh for long ones: both must
+  // read the field and its parent the same way every time (notUnder rules need the parent).
+  const deep = `body.${'wrapper.'.repeat(40)}contact`;
+  assert.ok(deep.length > 256);
+  for (const prefix of ['body.contact', deep]) {
+    for (let i = 0; i < 3; i++) {
+      assert.equal(one(`${prefix}.first_name`, 'Mary-Jane'), 'name');
+      assert.equal(one(`${prefix}.zip`, '94105'), 'postal_code');
+      assert.equal(one(`${prefix}.plan`, 'pro'), undefined);
+    }
+  }
+});

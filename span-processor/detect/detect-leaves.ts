@@ -37,12 +37,15 @@ interface PathFields { field: string | undefined; parent: string | undefined }
 /** Requests of one route repeat the same paths: their segments are cut once, not per leaf and
  *  request (the arrays and slices were a sixth of the analysis thread's allocation). */
 const PATH_FIELDS_MAX = 4096;
+/** Longer paths (deep or odd keys) are cut each time, so the cache stays within ~1 MB. */
+const PATH_CACHED_CHARS = 256;
 const pathFieldsCache = new Map<string, PathFields>();
 function pathFields(path: string): PathFields {
   let f = pathFieldsCache.get(path);
   if (f === undefined) {
     const segs = keySegmentsFromEnd(path, 2);
     f = { field: segs[0], parent: segs[1] };
+    if (path.length > PATH_CACHED_CHARS) return f;
     if (pathFieldsCache.size >= PATH_FIELDS_MAX) pathFieldsCache.clear();
     pathFieldsCache.set(path, f);
   }
