@@ -1,4 +1,4 @@
-// OTel GenAI semantic conventions (semantic-conventions 1.45, incubating) for an LLM call seen on
+// OTel GenAI semantic conventions (semantic-conventions 1.45, incubating; names in semconv.ts) for an LLM call seen on
 // the wire: provider, operation, models, usage. Only metadata: prompt and completion text never
 // become attributes (they are matched and reported as `llm.*` field paths instead).
 import type { Attributes } from '@opentelemetry/api';
@@ -7,7 +7,7 @@ import {
   ATTR_GEN_AI_REQUEST_STREAM, ATTR_GEN_AI_REQUEST_TEMPERATURE, ATTR_GEN_AI_REQUEST_TOP_P, ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
   ATTR_GEN_AI_RESPONSE_ID, ATTR_GEN_AI_RESPONSE_MODEL, ATTR_GEN_AI_SYSTEM, ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, ATTR_GEN_AI_USAGE_INPUT_TOKENS, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
-} from '@opentelemetry/semantic-conventions/incubating';
+} from './semconv';
 import type { LlmOperation } from '../catalog/llm-shape';
 import type { LlmRequestInfo } from './request';
 import type { LlmResponseInfo } from './response';
