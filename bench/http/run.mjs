@@ -123,7 +123,9 @@ const CONFIGS = {
 const REPORT_FILE = arg('report', '');
 const REPORTED = REPORT_FILE ? JSON.parse(readFileSync(REPORT_FILE, 'utf8')) : null;
 const ONLY = (REPORTED ? Object.keys(REPORTED.meta.configurations).join(',') : arg('only', PROFILE || 'a,b,c,d,e,f,g')).split(',').filter((k) => CONFIGS[k]);
-if (ONLY.includes('x') && !COMPARE_ENTRY) throw new Error('configuration x needs --compare <entry.mjs> (the other build)');
+if (ONLY.includes('x') && !COMPARE_ENTRY && !REPORTED) throw new Error('configuration x needs --compare <entry.mjs> (the other build)');
+// A re-rendered run keeps its own labels ((x) names the build it compared).
+if (REPORTED) for (const k of ONLY) CONFIGS[k].label = REPORTED.meta.configurations[k]?.label ?? CONFIGS[k].label;
 /** Configurations of the fixed-rate phase. */
 const AT_RATE = ONLY.filter((k) => !CONFIGS[k].saturationOnly);
 
@@ -259,18 +261,17 @@ const PAIRS = [['c', 'b'], ['e', 'b'], ['f', 'b'], ['c', 'a'], ['e', 'a'], ['b',
 function ratios(sat, rate) {
   const out = [];
   const r3 = (x, y) => (x != null && y ? round(x / y, 3) : null);
-  const perRound = (runs, x, y, f) => [...new Set(runs.map((r) => r.round))].map((n) => {
+  /** Each round's pair of measurements of x and y, mapped by `f` (null where one is missing). */
+  const eachRound = (runs, x, y, f) => [...new Set(runs.map((r) => r.round))].map((n) => {
     const a = runs.find((r) => r.round === n && r.config === x);
     const b = runs.find((r) => r.round === n && r.config === y);
-    return a && b ? round(a[f] / b[f], 2) : null;
+    return a && b ? f(a, b) : null;
   });
+  const perRound = (runs, x, y, field) => eachRound(runs, x, y, (a, b) => round(a[field] / b[field], 2));
   // The machine's steal during the two measurements of each round, "x/y" in %: a round whose ratio
   // stands out can be told apart from a VM that was busy elsewhere.
-  const stealPerRound = (runs, x, y) => [...new Set(runs.map((r) => r.round))].map((n) => {
-    const a = runs.find((r) => r.round === n && r.config === x);
-    const b = runs.find((r) => r.round === n && r.config === y);
-    return a && b && a.stealPct != null && b.stealPct != null ? `${fmt(a.stealPct, 0)}/${fmt(b.stealPct, 0)}` : null;
-  });
+  const stealPerRound = (runs, x, y) => eachRound(runs, x, y, (a, b) =>
+    (a.stealPct != null && b.stealPct != null ? `${fmt(a.stealPct, 0)}/${fmt(b.stealPct, 0)}` : null));
   for (const [x, y] of PAIRS) {
     if (!ONLY.includes(x) || !ONLY.includes(y)) continue;
     out.push({

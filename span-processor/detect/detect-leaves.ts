@@ -4,7 +4,7 @@
 // are tagged wherever they are; free text is searched for emails and phone numbers inside it.
 import type { Leaf } from '../types';
 import type { FieldMatcher } from './field-names';
-import { keySegmentsFromEnd } from './field-names';
+import { pathFields } from './field-names';
 import type { PhoneValidator } from './phone';
 import { findEmails, isEmail } from './email';
 import { isGroupedCardNumber, isIban } from './financial';
@@ -31,26 +31,6 @@ export interface LeafDetectorDeps {
 export type LeafDetector = (leaves: readonly Leaf[], out: TagCollector) => boolean;
 
 const NEVER_TAGGED: ReadonlySet<string> = new Set(['true', 'false', 'null', 'undefined', 'True', 'False', 'TRUE', 'FALSE']);
-
-/** A path's field name and its parent's (undefined where the path has no such segment). */
-interface PathFields { field: string | undefined; parent: string | undefined }
-/** Requests of one route repeat the same paths: their segments are cut once, not per leaf and
- *  request (the arrays and slices were a sixth of the analysis thread's allocation). */
-const PATH_FIELDS_MAX = 4096;
-/** Longer paths (deep or odd keys) are cut each time, so the cache stays within ~1 MB. */
-const PATH_CACHED_CHARS = 256;
-const pathFieldsCache = new Map<string, PathFields>();
-function pathFields(path: string): PathFields {
-  let f = pathFieldsCache.get(path);
-  if (f === undefined) {
-    const segs = keySegmentsFromEnd(path, 2);
-    f = { field: segs[0], parent: segs[1] };
-    if (path.length > PATH_CACHED_CHARS) return f;
-    if (pathFieldsCache.size >= PATH_FIELDS_MAX) pathFieldsCache.clear();
-    pathFieldsCache.set(path, f);
-  }
-  return f;
-}
 
 export function createLeafDetector(deps: LeafDetectorDeps): LeafDetector {
   const { matcher, check, phone } = deps;

@@ -65,6 +65,27 @@ export function lastKeySegment(raw: string): string {
   return last ?? raw;
 }
 
+/** A path's field name and its parent's (undefined where the path has no such segment). */
+export interface PathFields { field: string | undefined; parent: string | undefined }
+/** Longer paths (deep or odd keys) are cut each time, so the cache stays within ~1 MB. */
+const PATH_CACHED_CHARS = 256;
+const pathFieldsCache = new Map<string, PathFields>();
+
+/** `keySegmentsFromEnd(path, 2)` as field and parent. Requests of one route repeat the same paths:
+ *  their segments are cut once, not per leaf and request (the arrays and slices were a sixth of
+ *  the analysis thread's allocation). */
+export function pathFields(path: string): PathFields {
+  let f = pathFieldsCache.get(path);
+  if (f === undefined) {
+    const segs = keySegmentsFromEnd(path, 2);
+    f = { field: segs[0], parent: segs[1] };
+    if (path.length > PATH_CACHED_CHARS) return f;
+    if (pathFieldsCache.size >= CACHE_LIMIT) pathFieldsCache.clear();
+    pathFieldsCache.set(path, f);
+  }
+  return f;
+}
+
 /** Up to `n` named segments of a path or key, last first; numeric indexes are skipped and the part
  *  before the last `>` (an outer layer) is ignored. */
 export function keySegmentsFromEnd(path: string, n: number): string[] {

@@ -1,6 +1,7 @@
-// OTel GenAI semantic conventions (semantic-conventions 1.45, incubating; names in semconv.ts) for an LLM call seen on
-// the wire: provider, operation, models, usage. Only metadata: prompt and completion text never
-// become attributes (they are matched and reported as `llm.*` field paths instead).
+// OTel GenAI semantic conventions (semantic-conventions 1.45, incubating; the names are in
+// semconv.ts) for an LLM call seen on the wire: provider, operation, models, usage. Only metadata:
+// prompt and completion text never become attributes (they are matched and reported as `llm.*`
+// field paths instead).
 import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MAX_TOKENS, ATTR_GEN_AI_REQUEST_MODEL,
