@@ -41,6 +41,23 @@ export function batchOptions(env: NodeJS.ProcessEnv): { maxExportBatchSize?: num
   return env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE ? {} : { maxExportBatchSize: EXPORT_BATCH_SPANS };
 }
 
+/** A batch processor whose flush also waits for the export its timer already started. The SDK's
+ *  (2.x) flushes only the spans still buffered: a batch on its way to the collector when the app
+ *  exits was dropped without a word. On the analysis thread nothing keeps the process alive for
+ *  that request, so an app that exited while the thread exported lost the batch (seen in the
+ *  conformance run: a scenario's whole trace). The specification asks a processor's ForceFlush to
+ *  end with the exporter's ForceFlush; the OTLP exporter's waits for its requests in flight. */
+export class FlushingBatchSpanProcessor extends BatchSpanProcessor {
+  constructor(private readonly exporter: SpanExporter, config?: ConstructorParameters<typeof BatchSpanProcessor>[1]) {
+    super(exporter, config);
+  }
+
+  override async forceFlush(): Promise<void> {
+    await super.forceFlush();
+    await this.exporter.forceFlush?.();
+  }
+}
+
 /** What to export to, decided from the environment: plain data, so the app's thread can decide
  *  (and print it, and name the spool file) while another thread builds and runs the exporters. */
 export interface ExportPlan {
@@ -85,7 +102,7 @@ export function buildExport(plan: ExportPlan, env: NodeJS.ProcessEnv, serviceNam
   if (plan.otlp) {
     // Failures (collector down, 5xx, 429, timeouts) get one `sst:` line each; the stock exporter is silent.
     const exporter = new ReportingExporter(otlpExporter(plan.otlp.protocol), withoutUserinfo(plan.otlp.endpoint));
-    processors.push(new BatchSpanProcessor(exporter, batchOptions(env)));
+    processors.push(new FlushingBatchSpanProcessor(exporter, batchOptions(env)));
   }
   if (plan.spool) {
     spool = new SpoolSpanProcessor({ dir: plan.spool.dir, base: plan.spool.base, serviceName });

@@ -239,3 +239,49 @@ test('a silent collector does not hold the exit: the flush is bounded and the ex
     hole.close();
   }
 });
+
+test('an export already on its way when the app ends is waited for (the analysis thread does not keep the process alive)', async () => {
+  // A collector that takes 700 ms to answer. The app ends its loop once the first export has
+  // arrived, while the answer is still held: that batch left on the exporter's timer, not in the
+  // exit's flush, and the exit must still wait for it.
+  const HOLD_MS = 700;
+  const answeredAt: number[] = [];
+  let firstExport!: () => void;
+  const arrived = new Promise<void>((r) => { firstExport = r; });
+  const sink = (require('node:http') as typeof import('node:http')).createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      firstExport();
+      setTimeout(() => { res.end('{}'); answeredAt.push(Date.now()); }, HOLD_MS);
+    });
+  });
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+  const port = (sink.address() as import('node:net').AddressInfo).port;
+  try {
+    const dir = sandbox();
+    // Ends when the test closes its stdin: server closed, nothing else keeps the loop alive.
+    writeFileSync(join(dir, 'app.cjs'), SERVER_APP("function onReady() { process.stdin.on('end', () => server.close()); process.stdin.resume(); }"));
+    const child = spawn(process.execPath, ['--require', '@sst/otel-auto', 'app.cjs'], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH ?? '', HOME: dir, SST_FINGERPRINT_KEY: 'entry-test-key-0123456789', OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_BSP_SCHEDULE_DELAY: '20', SST_FLUSH_TIMEOUT_MS: '5000',
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c) => { stderr += c; });
+    const exited = new Promise<{ code: number | null; at: number }>((r) => child.on('exit', (code) => r({ code, at: Date.now() })));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    await Promise.race([arrived, exited]);
+    child.stdin.end();
+    const ex = await exited;
+    clearTimeout(timer);
+    assert.equal(ex.code, 0, stderr);
+    assert.ok(answeredAt.length >= 1, `the collector answered no export before the exit (${stderr})`);
+    assert.ok(ex.at >= Math.max(...answeredAt), `the app exited ${Math.max(...answeredAt) - ex.at} ms before the collector answered its export`);
+    assert.doesNotMatch(stderr, /not exported|exiting before/);
+  } finally {
+    sink.close();
+  }
+});
