@@ -252,7 +252,7 @@ export class ThreadedSpanProcessor implements SstProcessor {
     }
   }
 
-  /** Sends the queue as one batch (captures joined and transferred, never parsed here). `force`
+  /** Sends the queue as one batch (captures joined, never parsed here). `force`
    *  (exit, which cannot wait): spans held for their resource go now, with the attributes
    *  detected so far. */
   private post(force = false): void {
@@ -262,7 +262,6 @@ export class ThreadedSpanProcessor implements SstProcessor {
     const batch = this.queue;
     this.queue = [];
     const items: WireItem[] = [];
-    const transfer: ArrayBuffer[] = [];
     for (let i = 0; i < batch.length; i++) {
       const w = batch[i]!;
       try {
@@ -270,7 +269,7 @@ export class ThreadedSpanProcessor implements SstProcessor {
           const ctx = (w.owner as Partial<ReadableSpan>).spanContext?.();
           if (!ctx) continue;
           this.sentIngress.add(w.owner);
-          items.push({ t: 'ingress', spanId: ctx.spanId, traceId: ctx.traceId, capture: wireCapture(w.capture, transfer) });
+          items.push({ t: 'ingress', spanId: ctx.spanId, traceId: ctx.traceId, capture: wireCapture(w.capture) });
           continue;
         }
         const span = w.span;
@@ -288,7 +287,7 @@ export class ThreadedSpanProcessor implements SstProcessor {
           items.push({ t: 'resource', id: rid, attributes: resource.attributes, schemaUrl: resource.schemaUrl });
         }
         const capture = this.sentIngress.has(span) ? undefined : getCapture(span);
-        items.push({ t: 'end', span: wireSpan(span, rid), capture: capture ? wireCapture(capture, transfer) : undefined });
+        items.push({ t: 'end', span: wireSpan(span, rid), capture: capture ? wireCapture(capture) : undefined });
       } catch (e) {
         this.droppedHere++;
         diagOnce('thread-wire', `a span could not be handed to the analysis thread: ${errorText(e)}`);
@@ -296,7 +295,7 @@ export class ThreadedSpanProcessor implements SstProcessor {
     }
     if (items.length === 0) return;
     try {
-      this.worker.postMessage(items, transfer);
+      this.worker.postMessage(items);
       this.posted += items.length;
     } catch (e) {
       // A value the structured clone refuses (an attribute set to something exotic): send the rest

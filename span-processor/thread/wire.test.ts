@@ -7,7 +7,7 @@ import type { EgressCapture, IngressCapture } from '../types';
 import { reviveCapture, wireCapture, wireSpan } from './wire';
 
 test('captured bodies cross as one exact copy: the app keeps its buffers, the thread gets Buffers', () => {
-  // Small Buffers share Node's 8 KiB pool: transferring one would detach every other Buffer in it.
+  // Small Buffers share Node's 8 KiB pool: cloned as they are, each would carry the whole slab.
   const a = Buffer.from('{"email":"ja');
   const b = Buffer.from('ne@example.com"}');
   const neighbour = Buffer.from('another request');
@@ -16,11 +16,10 @@ test('captured bodies cross as one exact copy: the app keeps its buffers, the th
     kind: 'ingress', method: 'POST', target: '/x', headers: { 'content-type': 'application/json' },
     body: { chunks: [a, b], bytes: a.length + b.length, truncated: false, complete: true },
   };
-  const transfer: ArrayBuffer[] = [];
-  const wired = wireCapture(capture, transfer);
-  assert.equal(transfer.length, 1);
-  assert.equal(transfer[0]!.byteLength, a.length + b.length);
-  const received = reviveCapture(structuredClone(wired, { transfer })) as IngressCapture;
+  const wired = wireCapture(capture) as IngressCapture;
+  assert.equal(wired.body.chunks.length, 1);
+  assert.equal(wired.body.chunks[0]!.buffer.byteLength, a.length + b.length, 'the clone copies the body, not the pool slab');
+  const received = reviveCapture(structuredClone(wired)) as IngressCapture;
   assert.equal(neighbour.toString(), 'another request');
   assert.equal(a.toString() + b.toString(), '{"email":"jane@example.com"}');
   assert.equal(received.body.chunks.length, 1);
@@ -29,15 +28,15 @@ test('captured bodies cross as one exact copy: the app keeps its buffers, the th
   assert.deepEqual({ ...received, body: undefined }, { ...capture, body: undefined });
 });
 
-test('an egress response body crosses too; an empty body transfers nothing', () => {
+test('an egress response body crosses too; an empty body crosses as no chunks', () => {
   const capture: EgressCapture = {
     kind: 'egress', method: 'POST', url: 'https://api.openai.com/v1/chat/completions', host: 'api.openai.com', headers: {},
     body: { chunks: [], bytes: 0, truncated: false, complete: true },
     response: { status: 200, headers: {}, body: { chunks: [Buffer.from('{"usage":{}}')], bytes: 12, truncated: false, complete: true } },
   };
-  const transfer: ArrayBuffer[] = [];
-  const received = reviveCapture(structuredClone(wireCapture(capture, transfer), { transfer })) as EgressCapture;
-  assert.equal(transfer.length, 1);
+  const wired = wireCapture(capture) as EgressCapture;
+  assert.equal(wired.response!.body.chunks[0]!.buffer.byteLength, 12);
+  const received = reviveCapture(structuredClone(wired)) as EgressCapture;
   assert.equal(received.body.chunks.length, 0);
   assert.equal(received.response!.body.chunks[0]!.toString(), '{"usage":{}}');
 });

@@ -1,8 +1,11 @@
 // What crosses from the app's thread to the analysis thread: ended spans and their captures as plain,
 // structured-clone-friendly records. Class instances do not survive a clone (a TraceState loses its
 // methods, a Buffer arrives as a Uint8Array), so they travel as strings and bare bytes and are
-// rebuilt on the other side. Captured bodies are joined into one fresh, exactly sized array whose
-// memory is transferred, never copied: a Buffer from Node's pool would clone its whole 8 KiB slab.
+// rebuilt on the other side. Captured bodies are joined into one fresh, exactly sized array, which
+// the clone copies: a Buffer from Node's pool would clone its whole 8 KiB slab. Copied, not
+// transferred: with ~150 arrays transferred per hand-off the app thread's mark-compact pauses were
+// longer (median 15.8 against 12.1 ms over five probes each, bench/README.md session 15), and the
+// copy costs a memcpy of bytes already joined once.
 import type { Attributes, HrTime, Link, SpanContext, SpanKind, SpanStatus } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import type { InstrumentationScope } from '@opentelemetry/core';
@@ -77,8 +80,8 @@ export function wireSpan(span: ReadableSpan, resource: number): WireSpan {
   };
 }
 
-/** One exactly sized copy of a body's chunks (its buffer goes in `transfer`). */
-function wireBody(b: BodyCapture, transfer: ArrayBuffer[]): BodyCapture {
+/** One exactly sized copy of a body's chunks. */
+function wireBody(b: BodyCapture): BodyCapture {
   const chunks = Array.isArray(b?.chunks) ? b.chunks : [];
   let n = 0;
   for (const c of chunks) n += c.byteLength;
@@ -87,17 +90,16 @@ function wireBody(b: BodyCapture, transfer: ArrayBuffer[]): BodyCapture {
   const joined = new Uint8Array(n);
   let at = 0;
   for (const c of chunks) { joined.set(c, at); at += c.byteLength; }
-  transfer.push(joined.buffer);
   out.chunks = [joined as Buffer];
   return out;
 }
 
-/** A capture as a plain record: the same fields, bodies joined and transferred. */
-export function wireCapture(c: Capture, transfer: ArrayBuffer[]): Capture {
+/** A capture as a plain record: the same fields, bodies joined. */
+export function wireCapture(c: Capture): Capture {
   if (c.kind === 'db') return c; // strings and arrays only: the clone copies it
-  if (c.kind === 'ingress') return { ...c, body: wireBody(c.body, transfer) };
-  const out = { ...c, body: wireBody(c.body, transfer) };
-  if (c.response) out.response = { ...c.response, body: wireBody(c.response.body, transfer) };
+  if (c.kind === 'ingress') return { ...c, body: wireBody(c.body) };
+  const out = { ...c, body: wireBody(c.body) };
+  if (c.response) out.response = { ...c.response, body: wireBody(c.response.body) };
   return out;
 }
 
