@@ -20,6 +20,12 @@ function sandbox(): string {
   return dir;
 }
 
+/** The environment of an app under test: nothing of the test runner's, a fixed key, local resource
+ *  detectors only. */
+function childEnv(dir: string, env: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '', HOME: dir, SST_FINGERPRINT_KEY: 'entry-test-key-0123456789', OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process', ...env };
+}
+
 interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }
 
 function run(dir: string, args: string[], env: Record<string, string>, opts: { killAfterReady?: NodeJS.Signals; timeoutMs?: number } = {}): Promise<Run> {
@@ -27,7 +33,7 @@ function run(dir: string, args: string[], env: Record<string, string>, opts: { k
     const t0 = Date.now();
     const child = spawn(process.execPath, args, {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: dir, SST_FINGERPRINT_KEY: 'entry-test-key-0123456789', OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process', ...env },
+      env: childEnv(dir, env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -263,10 +269,7 @@ test('an export already on its way when the app ends is waited for (the analysis
     writeFileSync(join(dir, 'app.cjs'), SERVER_APP("function onReady() { process.stdin.on('end', () => server.close()); process.stdin.resume(); }"));
     const child = spawn(process.execPath, ['--require', '@sst/otel-auto', 'app.cjs'], {
       cwd: dir,
-      env: {
-        PATH: process.env.PATH ?? '', HOME: dir, SST_FINGERPRINT_KEY: 'entry-test-key-0123456789', OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_BSP_SCHEDULE_DELAY: '20', SST_FLUSH_TIMEOUT_MS: '5000',
-      },
+      env: childEnv(dir, { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_BSP_SCHEDULE_DELAY: '20', SST_FLUSH_TIMEOUT_MS: '5000' }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stderr = '';
